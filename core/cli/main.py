@@ -1,0 +1,139 @@
+"""Entry point and the commands that touch files: ingest and validate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import OperationalError
+
+from core.cli.output import Output, print_summary, print_validation
+from core.errors import StadspulsError
+from core.ingest.files import FileJob, choose_adapter, process_file
+from core.pilot import load_registry
+from core.runtime import open_database, open_read_only
+from core.settings import DatabaseSettings
+
+app = typer.Typer(
+    name="stadspuls",
+    no_args_is_help=True,
+    add_completion=False,
+    help="Stadspuls: open urban data for Flemish cities (parking, accessibility, crowding).",
+)
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+app.add_typer(db_app, name="db")
+
+PilotOption = Annotated[str, typer.Option("--pilot", "-p", help="pilot id, e.g. parking")]
+FormatOption = Annotated[
+    str | None, typer.Option("--format", "-f", help="format id; detected when omitted")
+]
+CrsOption = Annotated[
+    str | None, typer.Option("--crs", help="CRS of coordinates, e.g. EPSG:31370 (Lambert 72)")
+]
+TimezoneOption = Annotated[
+    str | None, typer.Option("--timezone", help="time zone of naive times, e.g. Europe/Brussels")
+]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files to ingest")],
+    pilot: PilotOption,
+    format_id: FormatOption = None,
+    source: Annotated[str | None, typer.Option(help="source id; the format id by default")] = None,
+    crs: CrsOption = None,
+    timezone: TimezoneOption = None,
+) -> None:
+    """Ingest supplier files into the database; rejected records go to quarantine."""
+    output = Output()
+    failures = 0
+    try:
+        registry = load_registry()
+        chosen = registry.get(pilot)
+        settings = DatabaseSettings()
+        engine = open_database(settings, registry)
+    except StadspulsError as error:
+        raise fail(str(error)) from None
+    except OperationalError as error:
+        raise fail(f"the database is unreachable: {error.orig}") from None
+    for path in paths:
+        try:
+            adapter = choose_adapter(chosen, path, format_id)
+            job = FileJob(path, source, crs, timezone)
+            summary = process_file(
+                chosen,
+                adapter,
+                job,
+                engine,
+                dry_run=False,
+                batch_size=settings.batch_size,
+                progress=output.progress(path.name),
+            )
+        except StadspulsError as error:
+            output.done()
+            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+            failures += 1
+            continue
+        except OperationalError as error:
+            output.done()
+            raise fail(f"the database is unreachable: {error.orig}") from None
+        output.done()
+        print_summary(path.name, adapter.format_id, summary)
+    if failures:
+        raise typer.Exit(2)
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="file to check")],
+    pilot: PilotOption,
+    format_id: FormatOption = None,
+    crs: CrsOption = None,
+    timezone: TimezoneOption = None,
+    output_format: Annotated[str, typer.Option("--output", "-o", help="text or json")] = "text",
+) -> None:
+    """Check a file against the pilot's handbook without storing anything.
+
+    Exit 0: every record is valid; 1: some are invalid; 2: the file cannot be read.
+    """
+    if output_format not in ("text", "json"):
+        raise fail(f"--output must be text or json, not '{output_format}'")
+    try:
+        chosen = load_registry().get(pilot)
+        adapter = choose_adapter(chosen, path, format_id)
+        engine = open_read_only(DatabaseSettings())
+        summary = process_file(
+            chosen, adapter, FileJob(path, None, crs, timezone), engine, dry_run=True
+        )
+    except StadspulsError as error:
+        raise fail(str(error)) from None
+    print_validation(path.name, chosen.id, adapter.format_id, summary, output_format)
+    raise typer.Exit(1 if summary.quarantined else 0)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema of the configured database."""
+    try:
+        settings = DatabaseSettings()
+        open_database(settings, load_registry())
+    except OperationalError as error:
+        raise fail(f"the database is unreachable: {error.orig}") from None
+    typer.echo(f"database schema is up to date ({settings.database_url.split('@')[-1]})")
+
+
+def main() -> None:
+    from core.cli import serving  # registers serve and demo
+
+    serving.register(app)
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

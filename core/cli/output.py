@@ -1,0 +1,88 @@
+"""How CLI results look: summaries for ingest, reports for validate, progress on stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+
+import typer
+
+from core.ingest.pipeline import IngestSummary
+
+_TOP_REASONS = 5
+
+
+class Output:
+    """Progress on stderr, only where a person is watching (a terminal)."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+        self.shown = False
+
+    def progress(self, name: str) -> Callable[[int], None]:
+        def show(count: int) -> None:
+            if self.active:
+                sys.stderr.write(f"\r{name}: {count:,} records read")
+                sys.stderr.flush()
+                self.shown = True
+
+        return show
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            self.shown = False
+
+
+def print_summary(name: str, format_id: str, summary: IngestSummary) -> None:
+    counts = summary.counts
+    typer.echo(
+        f"{name} ({format_id}): {summary.read} records read, {summary.valid} valid; "
+        f"{counts.inserted} rows new, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged duplicates; {summary.quarantined} records quarantined"
+    )
+    for rule, count in summary.reasons.most_common(_TOP_REASONS):
+        typer.echo(f"  {count} x {rule}: {summary.examples[rule]}")
+
+
+def print_validation(
+    name: str, pilot: str, format_id: str, summary: IngestSummary, output_format: str
+) -> None:
+    if output_format == "json":
+        typer.echo(
+            json.dumps(
+                validation_report(name, pilot, format_id, summary), indent=2, ensure_ascii=False
+            )
+        )
+        return
+    verdict = "valid" if not summary.quarantined else "INVALID"
+    typer.echo(
+        f"{name} ({pilot}, {format_id}): {verdict} - {summary.read} records, "
+        f"{summary.valid} valid, {summary.quarantined} invalid"
+    )
+    for report in summary.rejected:
+        where = f"record {report.position}" if report.position is not None else "file"
+        for problem in report.problems:
+            typer.echo(f"  {where}: [{problem.rule}] {problem.term or '-'}: {problem.message}")
+            if problem.found is not None or problem.expected:
+                typer.echo(f"      found: {problem.found!s}; expected: {problem.expected or '-'}")
+
+
+def validation_report(
+    name: str, pilot: str, format_id: str, summary: IngestSummary
+) -> dict[str, object]:
+    """The supplier report as data; the API's validation service returns the same."""
+    return {
+        "file": name,
+        "pilot": pilot,
+        "format": format_id,
+        "records": summary.read,
+        "valid": summary.valid,
+        "invalid": summary.quarantined,
+        "problems": [
+            {"origin": report.origin, "position": report.position, **problem.as_dict()}
+            for report in summary.rejected
+            for problem in report.problems
+        ],
+    }

@@ -1,0 +1,227 @@
+"""Canonical CSV and GeoJSON: files that already use the handbook's own term names.
+
+These adapters serve every pilot: the handbook says which entities exist, and a row or feature
+yields a record of each entity whose required terms it fills. A reference to an entity in the
+same row is filled from that entity's ``id`` (a row with a site's id, location and an
+``observed_at`` is a site and an observation of it). ``entity.term`` column names disambiguate a
+term that two entities share (``observation.capacity``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from core.errors import UnreadableInput
+from core.handbook import Entity, Handbook
+from core.ingest.envelope import Canonical, Problem, RawRecord, ReadContext, RecordRejected
+
+_LON = ("lon", "longitude", "x", "lng")
+_LAT = ("lat", "latitude", "y")
+
+
+def records_from_values(handbook: Handbook, values: dict[str, Any]) -> list[Canonical]:
+    """Split one flat mapping of term values into canonical records of the handbook's entities."""
+    records: list[Canonical] = []
+    present: dict[str, dict[str, Any]] = {}
+    closest: tuple[int, Entity, list[str]] | None = None
+    for entity in handbook.entities:
+        mine = _values_for(entity, values, present)
+        missing = [t.id for t in entity.terms if t.required and _empty(mine.get(t.id))]
+        if not missing:
+            records.append(Canonical(entity.id, mine))
+            present[entity.id] = mine
+        elif closest is None or len(mine) - len(missing) > closest[0]:
+            closest = (len(mine) - len(missing), entity, missing)
+    if records:
+        return records
+    detail = (
+        f"as a {closest[1].id} it lacks {', '.join(closest[2])}" if closest else "it has no terms"
+    )
+    raise RecordRejected(
+        [
+            Problem(
+                "core.required",
+                f"the record is no complete handbook entity: {detail}",
+                None,
+                sorted(values),
+                "the required terms of an entity",
+            )
+        ]
+    )
+
+
+def _values_for(
+    entity: Entity, values: dict[str, Any], present: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    mine: dict[str, Any] = {}
+    for term in entity.terms:
+        for key in (f"{entity.id}.{term.id}", term.id):
+            if not _empty(values.get(key)):
+                mine[term.id] = values[key]
+                break
+        else:
+            if term.datatype == "reference" and term.refers_to in present:
+                mine[term.id] = present[term.refers_to]["id"]
+            elif term.datatype == "geometry":
+                point = _point(values)
+                if point is not None:
+                    mine[term.id] = point
+    return mine
+
+
+def _point(values: dict[str, Any]) -> dict[str, Any] | None:
+    lon = next((values[k] for k in _LON if not _empty(values.get(k))), None)
+    lat = next((values[k] for k in _LAT if not _empty(values.get(k))), None)
+    if lon is None or lat is None:
+        return None
+    try:
+        return {"type": "Point", "coordinates": [_number(lon), _number(lat)]}
+    except ValueError:
+        raise RecordRejected(
+            [
+                Problem(
+                    "core.datatype",
+                    f"coordinates ({lon}, {lat}) are not numbers",
+                    "geometry",
+                    f"{lon}, {lat}",
+                    "decimal numbers",
+                )
+            ]
+        ) from None
+
+
+def _number(value: Any) -> float:
+    return float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class CanonicalCsvAdapter:
+    """CSV with the handbook's term names as columns (comma or semicolon separated)."""
+
+    format_id = "csv"
+    title = "CSV with the handbook's term names as columns"
+    media_types: tuple[str, ...] = ("text/csv",)
+
+    def __init__(self, handbook: Handbook) -> None:
+        self.handbook = handbook
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        return filename.lower().endswith((".csv", ".tsv"))
+
+    def read(self, stream: BinaryIO, context: ReadContext) -> Iterator[RawRecord]:
+        text = _decode(stream.read(), context.origin)
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        if not reader.fieldnames:
+            raise UnreadableInput(f"{context.origin}: the CSV file has no header row")
+        return self._rows(reader, context)
+
+    def _rows(self, reader: csv.DictReader[str], context: ReadContext) -> Iterator[RawRecord]:
+        for row in reader:
+            if not any(not _empty(value) for value in row.values()):
+                continue
+            yield RawRecord(
+                context.source, context.origin, reader.line_num, context.received_at, dict(row)
+            )
+
+    def map(self, raw: RawRecord, context: ReadContext) -> list[Canonical]:
+        row = {key.strip(): value for key, value in raw.content.items() if key is not None}
+        return records_from_values(self.handbook, row)
+
+
+class CanonicalGeoJsonAdapter:
+    """A GeoJSON FeatureCollection whose properties are the handbook's term names."""
+
+    format_id = "geojson"
+    title = "GeoJSON with the handbook's term names as properties"
+    media_types: tuple[str, ...] = ("application/geo+json",)
+
+    def __init__(self, handbook: Handbook) -> None:
+        self.handbook = handbook
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        return filename.lower().endswith(".geojson") or b'"FeatureCollection"' in head[:2048]
+
+    def read(self, stream: BinaryIO, context: ReadContext) -> Iterator[RawRecord]:
+        document = load_json(stream.read(), context.origin)
+        if not isinstance(document, dict) or document.get("type") not in (
+            "FeatureCollection",
+            "Feature",
+        ):
+            raise UnreadableInput(f"{context.origin}: not a GeoJSON FeatureCollection")
+        features = (
+            document.get("features") if document["type"] == "FeatureCollection" else [document]
+        )
+        if not isinstance(features, list):
+            raise UnreadableInput(f"{context.origin}: 'features' is not a list")
+        declared = _declared_crs(document)
+        return (
+            RawRecord(
+                context.source,
+                context.origin,
+                index,
+                context.received_at,
+                {"crs": declared, "feature": feature} if declared else feature,
+            )
+            for index, feature in enumerate(features, start=1)
+        )
+
+    def map(self, raw: RawRecord, context: ReadContext) -> list[Canonical]:
+        content = raw.content
+        crs = content.get("crs") if "feature" in content else None
+        feature = content.get("feature", content)
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            raise RecordRejected([Problem("core.datatype", "the item is not a GeoJSON Feature")])
+        values = dict(feature.get("properties") or {})
+        if "id" not in values and feature.get("id") is not None:
+            values["id"] = feature["id"]
+        records = records_from_values(
+            self.handbook,
+            {**values, "geometry": feature.get("geometry")} if feature.get("geometry") else values,
+        )
+        for record in records:
+            record.crs = crs
+        return records
+
+
+def _declared_crs(document: dict[str, Any]) -> str | None:
+    """The legacy GeoJSON 2008 ``crs`` member (still common in Flemish exports)."""
+    crs = document.get("crs")
+    if isinstance(crs, dict):
+        name = (crs.get("properties") or {}).get("name")
+        return str(name) if name else None
+    return None
+
+
+def _decode(data: bytes, origin: str) -> str:
+    if not data.strip():
+        raise UnreadableInput(f"{origin}: the file is empty")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableInput(
+            f"{origin}: the file is not UTF-8 (byte {error.start}); save it as UTF-8"
+        ) from None
+
+
+def load_json(data: bytes, origin: str) -> Any:
+    """Parse JSON or raise one clear sentence with the line and column of the problem."""
+    text = _decode(data, origin)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        ending = " (the file looks truncated)" if error.pos >= len(text.rstrip()) - 1 else ""
+        raise UnreadableInput(
+            f"{origin}: invalid JSON at line {error.lineno}, column {error.colno}: "
+            f"{error.msg}{ending}"
+        ) from None

@@ -1,0 +1,90 @@
+"""Supplier files into the pipeline: choose the adapter, read, and never lose an unreadable file.
+
+A file that cannot be read at all (empty, truncated, wrong format) is one clear error for the
+caller; when ingesting, its content is also quarantined as one record so it is not lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from core.errors import UnreadableInput
+from core.ingest.envelope import Problem, RawRecord, ReadContext
+from core.ingest.pipeline import IngestSummary, Pipeline, Progress
+from core.ingest.quarantine import QuarantineRecord, quarantine_row
+from core.pilot import Adapter, Pilot
+from core.storage import upsert
+
+#: How much of an unreadable file quarantine keeps (the supplier still has the file).
+QUARANTINE_FILE_LIMIT = 1024 * 1024
+_SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One file to read, with what the caller declares about it."""
+
+    path: Path
+    source: str | None = None
+    crs: str | None = None
+    timezone: str | None = None
+
+
+def choose_adapter(pilot: Pilot, path: Path, format_id: str | None) -> Adapter:
+    """The adapter for ``path``: the one asked for, else the single one that recognises it."""
+    if format_id is not None:
+        return pilot.adapter(format_id)
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head.strip():
+        raise UnreadableInput(f"{path.name}: the file is empty")
+    return pilot.detect(head, path.name)
+
+
+def process_file(
+    pilot: Pilot,
+    adapter: Adapter,
+    job: FileJob,
+    engine: Engine | None,
+    *,
+    dry_run: bool,
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Run one file through the pipeline; re-raise UnreadableInput after quarantining it."""
+    if not job.path.is_file():
+        raise UnreadableInput(f"{job.path}: no such file")
+    context = ReadContext(
+        source=job.source or adapter.format_id,
+        origin=job.path.name,
+        received_at=datetime.now(UTC),
+        crs=job.crs,
+        timezone=job.timezone,
+    )
+    pipeline = Pipeline(pilot, adapter, engine, dry_run=dry_run, batch_size=batch_size)
+    try:
+        with job.path.open("rb") as stream:
+            if not stream.read(1):
+                raise UnreadableInput(f"{job.path.name}: the file is empty")
+            stream.seek(0)
+            return pipeline.run(adapter.read(stream, context), context, progress)
+    except UnreadableInput as error:
+        if not dry_run and engine is not None:
+            _quarantine_file(pilot, adapter, job.path, context, str(error), engine)
+        raise
+
+
+def _quarantine_file(
+    pilot: Pilot, adapter: Adapter, path: Path, context: ReadContext, reason: str, engine: Engine
+) -> None:
+    content = path.read_bytes()[:QUARANTINE_FILE_LIMIT]
+    if not content.strip():
+        return
+    raw = RawRecord(context.source, context.origin, None, context.received_at, content)
+    row = quarantine_row(pilot.id, adapter.format_id, raw, [Problem("core.unreadable", reason)])
+    with engine.begin() as conn:
+        upsert(conn, QuarantineRecord.__table__, [row], update=False)  # type: ignore[attr-defined]

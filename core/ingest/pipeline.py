@@ -1,0 +1,280 @@
+"""The ingestion pipeline: raw record → adapter → handbook validation → batched upsert.
+
+One :class:`Pipeline` serves both ingestion and the supplier's dry run (``validate``): the only
+difference is whether batches are written. Every raw record ends either as stored rows or as a
+quarantine row with all its problems; a raw record whose canonical records are not all valid is
+quarantined whole, so no half of a supplier's record is published.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from core.errors import UnreadableInput
+from core.handbook import Entity
+from core.ingest.envelope import (
+    Canonical,
+    Problem,
+    RawRecord,
+    ReadContext,
+    RecordRejected,
+    stable_id,
+)
+from core.ingest.quarantine import QuarantineRecord, quarantine_row
+from core.pilot import Adapter, EntityStore, Pilot
+from core.storage import UpsertCounts, fetch_columns, upsert
+
+
+@dataclass
+class RecordReport:
+    """The problems of one rejected raw record, as the supplier report lists them."""
+
+    origin: str
+    position: int | None
+    problems: list[Problem]
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0
+    valid: int = 0
+    quarantined: int = 0
+    counts: UpsertCounts = field(default_factory=UpsertCounts)
+    reasons: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, str] = field(default_factory=dict)
+    rejected: list[RecordReport] = field(default_factory=list)
+
+    def reject(self, report: RecordReport) -> None:
+        self.quarantined += 1
+        self.rejected.append(report)
+        for problem in report.problems:
+            self.reasons[problem.rule] += 1
+            self.examples.setdefault(problem.rule, problem.message)
+
+
+Progress = Callable[[int], None]
+
+
+class Pipeline:
+    """Runs raw records of one adapter through validation into storage (unless ``dry_run``)."""
+
+    def __init__(
+        self,
+        pilot: Pilot,
+        adapter: Adapter,
+        engine: Engine | None,
+        *,
+        dry_run: bool = False,
+        batch_size: int = 5000,
+        keep_reports: bool = True,
+    ) -> None:
+        self.pilot = pilot
+        self.adapter = adapter
+        self.engine = engine
+        self.dry_run = dry_run
+        self.batch_size = batch_size
+        self.keep_reports = keep_reports
+        self._known: dict[str, dict[str, dict[str, Any]]] = {}
+        self._references = {
+            entity.id: _reference_terms(entity) for entity in pilot.handbook.entities
+        }
+        self._referenced = {term.refers_to for terms in self._references.values() for term in terms}
+
+    def run(
+        self, records: Iterable[RawRecord], context: ReadContext, progress: Progress | None = None
+    ) -> IngestSummary:
+        summary = IngestSummary()
+        failure: list[UnreadableInput] = []
+
+        def guarded() -> Iterator[RawRecord]:
+            try:
+                yield from records
+            except UnreadableInput as error:  # keep what was read before the damage
+                failure.append(error)
+
+        for batch in _batches(guarded(), self.batch_size):
+            self._run_batch(batch, context, summary)
+            if progress is not None:
+                progress(summary.read)
+        if failure:
+            raise failure[0]
+        return summary
+
+    def _run_batch(
+        self, batch: list[RawRecord], context: ReadContext, summary: IngestSummary
+    ) -> None:
+        mapped = [(raw, self._map(raw, context)) for raw in batch]
+        self._prefetch_references(mapped, context.source)
+        rows: dict[str, list[dict[str, Any]]] = {store.entity: [] for store in self.pilot.stores}
+        quarantined: list[dict[str, Any]] = []
+        for raw, outcome in mapped:
+            summary.read += 1
+            accepted: list[tuple[str, dict[str, Any]]] = []
+            if _are_problems(outcome):
+                problems: list[Problem] = outcome  # type: ignore[assignment]
+            else:
+                problems, accepted = self._validate(outcome, context)  # type: ignore[arg-type]
+            if problems:
+                report = RecordReport(raw.origin, raw.position, problems)
+                summary.reject(report) if self.keep_reports else _count(summary, report)
+                quarantined.append(
+                    quarantine_row(self.pilot.id, self.adapter.format_id, raw, problems)
+                )
+                continue
+            summary.valid += 1
+            for entity, row in accepted:
+                rows[entity].append(row)
+        if not self.dry_run and self.engine is not None:
+            with self.engine.begin() as conn:
+                self._write(conn, rows, quarantined, summary)
+
+    def _map(self, raw: RawRecord, context: ReadContext) -> list[Canonical] | list[Problem]:
+        if raw.problems:
+            return list(raw.problems)
+        try:
+            records = self.adapter.map(raw, context)
+        except RecordRejected as rejected:
+            return list(rejected.problems)
+        if not records:
+            return [Problem("core.no-data", "the record carries no data the pilot can use")]
+        return records
+
+    def _validate(
+        self, records: list[Canonical], context: ReadContext
+    ) -> tuple[list[Problem], list[tuple[str, dict[str, Any]]]]:
+        """Problems of one raw record's canonical records, else their rows.
+
+        A reference may point to an earlier record of the same raw record (a Gent row is a site
+        and an observation of it).
+        """
+        problems: list[Problem] = []
+        accepted: list[tuple[str, dict[str, Any], Canonical]] = []
+        local: dict[str, dict[str, dict[str, Any]]] = {}
+        failed = False
+        for record in records:
+            referenced, reference_problems = self._resolve(record, context.source, local)
+            if failed:
+                reference_problems = []  # its target in this raw record failed and says why
+            found = self.pilot.validator.validate(record, context, referenced)
+            failed = failed or bool(found) or bool(reference_problems)
+            problems.extend(reference_problems + found)
+            if not found and not reference_problems:
+                store = self.pilot.store_for(record.entity)
+                row = store.to_row(context.source, record)
+                accepted.append((record.entity, row, record))
+                if record.entity in self._referenced:
+                    local.setdefault(record.entity, {})[row[store.id_column]] = self._lookup_values(
+                        store, record
+                    )
+        if problems:
+            return problems, []
+        for entity, row, record in accepted:
+            if entity in self._referenced:
+                store = self.pilot.store_for(entity)
+                known = self._known.setdefault(entity, {})
+                known[row[store.id_column]] = self._lookup_values(store, record)
+        return [], [(entity, row) for entity, row, _record in accepted]
+
+    def _resolve(
+        self, record: Canonical, source: str, local: dict[str, dict[str, dict[str, Any]]]
+    ) -> tuple[dict[str, Any] | None, list[Problem]]:
+        for term in self._references.get(record.entity, ()):
+            native = record.values.get(term.id)
+            if native is None or term.refers_to is None:
+                continue
+            target = stable_id(source, str(native))
+            for known in (local.get(term.refers_to, {}), self._known.get(term.refers_to, {})):
+                if target in known:
+                    return known[target], []
+            return None, [
+                Problem(
+                    "core.reference",
+                    f"{term.refers_to} '{native}' is not known; deliver it (e.g. the DATEX II "
+                    f"parking table) before its {record.entity}s",
+                    f"{record.entity}.{term.id}",
+                    native,
+                    f"the id of a known {term.refers_to}",
+                )
+            ]
+        return None, []
+
+    @staticmethod
+    def _lookup_values(store: EntityStore, record: Canonical) -> dict[str, Any]:
+        return {name: record.values.get(name) for name in store.lookup_columns}
+
+    def _prefetch_references(
+        self, mapped: list[tuple[RawRecord, list[Canonical] | list[Problem]]], source: str
+    ) -> None:
+        """Look up, in one query per entity, the referenced ids this batch needs."""
+        if self.engine is None:
+            return
+        wanted: dict[str, set[str]] = {}
+        for _raw, outcome in mapped:
+            if _are_problems(outcome):
+                continue
+            for record in outcome:
+                for term in self._references.get(record.entity, ()):  # type: ignore[union-attr]
+                    native = record.values.get(term.id)  # type: ignore[union-attr]
+                    if native is not None and term.refers_to is not None:
+                        target = stable_id(source, str(native))
+                        if target not in self._known.get(term.refers_to, {}):
+                            wanted.setdefault(term.refers_to, set()).add(target)
+        if not wanted:
+            return
+        with self.engine.connect() as conn:
+            for entity, ids in wanted.items():
+                store = self.pilot.store_for(entity)
+                found = fetch_columns(conn, store.table, ids, store.lookup_columns, store.id_column)
+                self._known.setdefault(entity, {}).update(found)
+
+    def _write(
+        self,
+        conn: Connection,
+        rows: dict[str, list[dict[str, Any]]],
+        quarantined: list[dict[str, Any]],
+        summary: IngestSummary,
+    ) -> None:
+        for store in self.pilot.stores:
+            entity_rows = rows[store.entity]
+            if not entity_rows:
+                continue
+            counts = upsert(
+                conn,
+                store.table,
+                entity_rows,
+                store.id_column,
+                update=store.on_conflict == "update",
+            )
+            summary.counts.add(counts)
+            if self.pilot.after_store is not None:
+                self.pilot.after_store(conn, store.entity, entity_rows)
+        if quarantined:
+            upsert(conn, QuarantineRecord.__table__, quarantined, update=False)  # type: ignore[attr-defined]
+
+
+def _count(summary: IngestSummary, report: RecordReport) -> None:
+    summary.quarantined += 1
+    for problem in report.problems:
+        summary.reasons[problem.rule] += 1
+        summary.examples.setdefault(problem.rule, problem.message)
+
+
+def _are_problems(outcome: list[Any]) -> bool:
+    return bool(outcome) and isinstance(outcome[0], Problem)
+
+
+def _reference_terms(entity: Entity) -> list[Any]:
+    return [term for term in entity.terms if term.datatype == "reference"]
+
+
+def _batches(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch

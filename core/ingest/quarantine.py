@@ -1,0 +1,65 @@
+"""Quarantine: where every rejected raw record lands, with all its reasons, never dropped.
+
+The id is a digest of source, origin, position and content, so re-ingesting the same file does
+not quarantine the same record twice, while a changed record at the same place is kept too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column
+from sqlmodel import Field, SQLModel
+
+from core.ingest.envelope import Problem, RawRecord
+from core.types import JsonColumnType, Timestamp
+
+
+class QuarantineRecord(SQLModel, table=True):
+    """A raw record that did not become harmonised data, and why."""
+
+    __tablename__ = "quarantine"
+
+    id: str = Field(primary_key=True, max_length=64)
+    pilot: str = Field(index=True)
+    source: str = Field(index=True)
+    format: str
+    origin: str
+    position: int | None = None
+    received_at: datetime = Field(sa_column=Column(Timestamp, nullable=False, index=True))
+    raw: str
+    reasons: list[dict[str, Any]] = Field(sa_column=Column(JsonColumnType, nullable=False))
+    rules: str = Field(description="space-separated rule ids, for filtering")
+
+
+def render_raw(content: Any) -> str:
+    """The raw content as text: JSON for decoded objects, the text itself otherwise."""
+    if isinstance(content, bytes):
+        return content.decode("utf-8", errors="replace")
+    if isinstance(content, str):
+        return content
+    return json.dumps(content, ensure_ascii=False, default=str)
+
+
+def quarantine_row(
+    pilot: str, format_id: str, raw: RawRecord, problems: list[Problem]
+) -> dict[str, Any]:
+    text = render_raw(raw.content)
+    digest = hashlib.sha256(
+        f"{raw.source}\x1f{raw.origin}\x1f{raw.position}\x1f{text}".encode()
+    ).hexdigest()
+    return {
+        "id": digest,
+        "pilot": pilot,
+        "source": raw.source,
+        "format": format_id,
+        "origin": raw.origin,
+        "position": raw.position,
+        "received_at": raw.received_at,
+        "raw": text,
+        "reasons": [problem.as_dict() for problem in problems],
+        "rules": " ".join(sorted({problem.rule for problem in problems})),
+    }

@@ -1,0 +1,1 @@
+"""Alembic environment and core revisions; pilots add their own version folders."""

@@ -1,0 +1,189 @@
+"""The Pilot contract and the registry of installed pilots.
+
+``core`` and ``api`` depend on this module only, never on a pilot package: a new domain (air
+quality, noise) plugs in by declaring a :class:`Pilot` under the ``stadspuls.pilots`` entry-point
+group. Everything a pilot declares here is data or pure functions; the machinery is in core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, BinaryIO, Literal, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from core.errors import DuplicatePilot, UnknownFormat, UnknownPilot
+from core.handbook import Handbook
+from core.ingest.envelope import Canonical, RawRecord, ReadContext
+from core.validation import PilotRules, Validator
+
+ENTRY_POINT_GROUP = "stadspuls.pilots"
+
+
+class Adapter(Protocol):
+    """A supplier format: splits an input into raw records and maps each to canonical records.
+
+    ``read`` may raise :class:`core.errors.UnreadableInput`; ``map`` is pure and may raise
+    :class:`core.ingest.envelope.RecordRejected`.
+    """
+
+    format_id: str
+    title: str
+    media_types: tuple[str, ...]
+
+    def sniff(self, head: bytes, filename: str) -> bool: ...
+
+    def read(self, stream: BinaryIO, context: ReadContext) -> Iterator[RawRecord]: ...
+
+    def map(self, raw: RawRecord, context: ReadContext) -> list[Canonical]: ...
+
+
+RowBuilder = Callable[[str, Canonical], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class EntityStore:
+    """How canonical records of one handbook entity are stored.
+
+    Rows are keyed on ``id_column``, the stable id built from the natural key (source, native id,
+    time), which makes upserts idempotent. ``on_conflict='update'`` keeps the newest attributes
+    (sites), ``'ignore'`` keeps the first delivery (observations).
+    ``lookup_columns`` are what records referring to this entity may read (e.g. capacity).
+    """
+
+    entity: str
+    table: sa.Table
+    to_row: RowBuilder
+    on_conflict: Literal["update", "ignore"]
+    id_column: str = "id"
+    lookup_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A published OGC API collection over a query the pilot defines.
+
+    ``query()`` returns a SELECT whose labelled columns include ``id_column``,
+    ``geometry_column`` (the :class:`core.geometry_type.Geometry` column), the four bbox columns
+    and every name in ``properties``. The API adds filters, order and paging around it.
+    """
+
+    id: str
+    title: str
+    description: str
+    query: Callable[[], sa.Select[Any]]
+    properties: tuple[str, ...]
+    datetime_column: str | None = None
+    id_column: str = "id"
+    geometry_column: str = "geometry"
+    bbox_columns: tuple[str, str, str, str] = ("minx", "miny", "maxx", "maxy")
+    licence: str = "CC0-1.0"
+    keywords: tuple[str, ...] = ()
+    queryables: Mapping[str, str] = field(default_factory=dict)
+
+
+AfterStore = Callable[[Connection, str, list[dict[str, Any]]], None]
+
+
+@dataclass(frozen=True)
+class DemoFile:
+    """A sample file shipped with the pilot that ``stadspuls demo`` loads."""
+
+    path: Path
+    format_id: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Pilot:
+    """Everything a pilot declares; built by the factory its entry point names."""
+
+    id: str
+    title: str
+    handbook: Handbook
+    rules: PilotRules
+    adapters: Mapping[str, Adapter]
+    stores: Sequence[EntityStore]
+    collections: Sequence[Collection]
+    migrations: Path | None = None
+    after_store: AfterStore | None = None
+    demo_files: Sequence[DemoFile] = ()
+
+    @cached_property
+    def validator(self) -> Validator:
+        return Validator(self.handbook, self.rules)
+
+    def store_for(self, entity: str) -> EntityStore:
+        for store in self.stores:
+            if store.entity == entity:
+                return store
+        raise KeyError(entity)
+
+    def adapter(self, format_id: str) -> Adapter:
+        try:
+            return self.adapters[format_id]
+        except KeyError:
+            known = ", ".join(sorted(self.adapters))
+            raise UnknownFormat(
+                f"pilot '{self.id}' has no format '{format_id}'; known formats: {known}"
+            ) from None
+
+    def detect(self, head: bytes, filename: str) -> Adapter:
+        """The single adapter that recognises ``head``; ambiguity or none is an error."""
+        matches = [adapter for adapter in self.adapters.values() if adapter.sniff(head, filename)]
+        if len(matches) == 1:
+            return matches[0]
+        known = ", ".join(sorted(self.adapters))
+        if not matches:
+            raise UnknownFormat(
+                f"cannot tell the format of '{filename}'; pass --format (one of: {known})"
+            )
+        names = ", ".join(adapter.format_id for adapter in matches)
+        raise UnknownFormat(f"'{filename}' could be any of {names}; pass --format")
+
+
+class Registry:
+    """The installed pilots, keyed by id; immutable once built and refusing duplicate ids."""
+
+    def __init__(self, pilots: Sequence[Pilot]) -> None:
+        by_id: dict[str, Pilot] = {}
+        for pilot in pilots:
+            if pilot.id in by_id:
+                raise DuplicatePilot(f"two pilots declare the id '{pilot.id}'")
+            by_id[pilot.id] = pilot
+        self._pilots = by_id
+
+    def __iter__(self) -> Iterator[Pilot]:
+        return iter(self._pilots.values())
+
+    def __len__(self) -> int:
+        return len(self._pilots)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self._pilots)
+
+    def get(self, pilot_id: str) -> Pilot:
+        try:
+            return self._pilots[pilot_id]
+        except KeyError:
+            known = ", ".join(self._pilots) or "none installed"
+            raise UnknownPilot(f"unknown pilot '{pilot_id}'; known pilots: {known}") from None
+
+    def collections(self) -> dict[str, tuple[Pilot, Collection]]:
+        return {
+            collection.id: (pilot, collection) for pilot in self for collection in pilot.collections
+        }
+
+
+def load_registry() -> Registry:
+    """Build every pilot named by the ``stadspuls.pilots`` entry points."""
+    factories: list[Callable[[], Pilot]] = [
+        entry.load() for entry in entry_points(group=ENTRY_POINT_GROUP)
+    ]
+    return Registry([factory() for factory in factories])

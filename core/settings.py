@@ -1,0 +1,45 @@
+"""Settings, one class per concern, read from ``STADSPULS_*`` environment variables and ``.env``.
+
+Nothing is read at import time: callers build the settings they need (``DatabaseSettings()``)
+at run time, so tests and the app factory can pass their own values.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_COMMON = SettingsConfigDict(env_prefix="STADSPULS_", env_file=".env", extra="ignore")
+
+
+class DatabaseSettings(BaseSettings):
+    """Where harmonised data lives. SQLite by default so the demo needs no server."""
+
+    model_config = _COMMON
+
+    database_url: str = "sqlite:///stadspuls.db"
+    batch_size: int = Field(default=5000, ge=1, description="records per upsert batch")
+
+
+class ApiSettings(BaseSettings):
+    """How the OGC API is served and what it publishes about itself."""
+
+    model_config = _COMMON
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = Field(
+        default=None, description="base URL used in links; the request URL when unset"
+    )
+    title: str = "Stadspuls open urban data"
+    default_limit: int = Field(default=10, ge=1)
+    max_limit: int = Field(default=10_000, ge=1)
+    licence: str = "CC0-1.0"
+
+
+class MqttSettings(BaseSettings):
+    """Broker connection; no URL means the embedded broker of ``stadspuls demo``."""
+
+    model_config = _COMMON
+
+    mqtt_url: str | None = None

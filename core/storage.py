@@ -1,0 +1,210 @@
+"""Batched, idempotent upserts keyed on each entity's stable id.
+
+PostgreSQL: rows are COPYed into a temporary stage and merged with one
+``INSERT .. SELECT .. ON CONFLICT`` (the fastest path PostgreSQL offers for upserts).
+SQLite: ``executemany`` with ``ON CONFLICT``. Both report inserted / updated / unchanged so a
+re-delivered file or message is visibly a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from psycopg.types.json import Jsonb
+from sqlalchemy.engine import Connection
+
+from core.geometry_type import Geometry, to_db_value
+
+#: Columns that record bookkeeping, not content: a change in them alone is not an update.
+VOLATILE_COLUMNS = frozenset({"received_at", "updated_at", "origin"})
+
+
+@dataclass
+class UpsertCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: UpsertCounts) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+    @property
+    def stored(self) -> int:
+        return self.inserted + self.updated
+
+
+def upsert(
+    conn: Connection,
+    table: sa.Table,
+    rows: Sequence[dict[str, Any]],
+    id_column: str = "id",
+    update: bool = True,
+) -> UpsertCounts:
+    """Insert new rows; with ``update``, overwrite rows whose content changed."""
+    unique = list({row[id_column]: row for row in rows}.values())
+    in_batch_repeats = len(rows) - len(unique)
+    if not unique:
+        return UpsertCounts()
+    if conn.dialect.name == "postgresql":
+        counts = _upsert_postgres(conn, table, unique, id_column, update)
+    else:
+        counts = _upsert_sqlite(conn, table, unique, id_column, update)
+    counts.unchanged += in_batch_repeats
+    return counts
+
+
+def _content_columns(table: sa.Table, id_column: str) -> list[str]:
+    return [c.name for c in table.columns if c.name != id_column and c.name not in VOLATILE_COLUMNS]
+
+
+def _upsert_postgres(
+    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], id_column: str, update: bool
+) -> UpsertCounts:
+    columns = [column.name for column in table.columns]
+    stage = f"_stage_{table.name}"
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    conn.exec_driver_sql(
+        f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" (LIKE "{table.name}") ON COMMIT DELETE ROWS'
+    )
+    conn.exec_driver_sql(f'TRUNCATE "{stage}"')
+    converters = [_copy_converter(column) for column in table.columns]
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{stage}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [convert(row.get(name)) for name, convert in zip(columns, converters, strict=True)]
+            )
+    if update:
+        content = _content_columns(table, id_column)
+        assignments = ", ".join(
+            f'"{name}" = EXCLUDED."{name}"' for name in columns if name != id_column
+        )
+        current = ", ".join(f't."{name}"' for name in content)
+        incoming = ", ".join(f'EXCLUDED."{name}"' for name in content)
+        conflict = (
+            f"DO UPDATE SET {assignments} WHERE ROW({current}) IS DISTINCT FROM ROW({incoming})"
+        )
+    else:
+        conflict = "DO NOTHING"
+    result = conn.exec_driver_sql(
+        f'INSERT INTO "{table.name}" AS t ({quoted}) SELECT {quoted} FROM "{stage}" '
+        f'ON CONFLICT ("{id_column}") {conflict} RETURNING (xmax = 0)'
+    )
+    flags = [bool(flag) for (flag,) in result]
+    inserted = sum(flags)
+    updated = len(flags) - inserted
+    return UpsertCounts(inserted, updated, len(rows) - inserted - updated)
+
+
+def _copy_converter(column: sa.Column[Any]) -> Any:
+    if isinstance(column.type, Geometry):
+        return lambda value: None if value is None else to_db_value(value, "postgresql")
+    if isinstance(column.type, sa.JSON):
+        return lambda value: None if value is None else Jsonb(value)
+    return _identity
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _upsert_sqlite(
+    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], id_column: str, update: bool
+) -> UpsertCounts:
+    existing = existing_ids(conn, table, [row[id_column] for row in rows], id_column)
+    inserted = sum(1 for row in rows if row[id_column] not in existing)
+    raw = conn.connection.driver_connection
+    before = raw.total_changes  # type: ignore[union-attr]
+    statement = _sqlite_statement(table, id_column, update)
+    conn.execute(statement, [_complete(table, row) for row in rows])
+    changed = raw.total_changes - before  # type: ignore[union-attr]
+    updated = max(changed - inserted, 0)
+    return UpsertCounts(inserted, updated, len(rows) - inserted - updated)
+
+
+def _sqlite_statement(table: sa.Table, id_column: str, update: bool) -> Any:
+    from sqlalchemy.dialects.sqlite import insert
+
+    statement = insert(table)
+    if not update:
+        return statement.on_conflict_do_nothing(index_elements=[id_column])
+    content = _content_columns(table, id_column)
+    changed = sa.or_(
+        *[table.c[name].is_distinct_from(statement.excluded[name]) for name in content]
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[id_column],
+        set_=_replace_all(table, statement, id_column),
+        where=changed,
+    )
+
+
+def _complete(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    return {column.name: row.get(column.name) for column in table.columns}
+
+
+def existing_ids(
+    conn: Connection, table: sa.Table, ids: Iterable[str], id_column: str = "id"
+) -> set[str]:
+    """Which of ``ids`` are already stored (chunked to stay under parameter limits)."""
+    found: set[str] = set()
+    pending = list(ids)
+    for start in range(0, len(pending), 900):
+        chunk = pending[start : start + 900]
+        query = sa.select(table.c[id_column]).where(table.c[id_column].in_(chunk))
+        found.update(value for (value,) in conn.execute(query))
+    return found
+
+
+def fetch_columns(
+    conn: Connection,
+    table: sa.Table,
+    ids: Iterable[str],
+    columns: Sequence[str],
+    id_column: str = "id",
+) -> dict[str, dict[str, Any]]:
+    """The named columns of the stored rows among ``ids``, keyed by id."""
+    result: dict[str, dict[str, Any]] = {}
+    pending = list(ids)
+    selected = [table.c[id_column], *(table.c[name] for name in columns)]
+    for start in range(0, len(pending), 900):
+        chunk = pending[start : start + 900]
+        for row in conn.execute(sa.select(*selected).where(table.c[id_column].in_(chunk))):
+            mapping = row._mapping
+            result[mapping[id_column]] = {name: mapping[name] for name in columns}
+    return result
+
+
+def upsert_if_newer(
+    conn: Connection,
+    table: sa.Table,
+    rows: Sequence[dict[str, Any]],
+    id_column: str,
+    time_column: str,
+) -> None:
+    """Insert rows, or replace stored ones only when ``time_column`` moves forward.
+
+    Used for "latest state" tables: replaying old data can never roll the state back.
+    """
+    if not rows:
+        return
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[id_column],
+        set_=_replace_all(table, statement, id_column),
+        where=table.c[time_column] < statement.excluded[time_column],
+    )
+    conn.execute(statement, [_complete(table, row) for row in rows])
+
+
+def _replace_all(table: sa.Table, statement: Any, id_column: str) -> dict[str, Any]:
+    """``SET col = EXCLUDED.col`` for every column but the id."""
+    return {c.name: statement.excluded[c.name] for c in table.columns if c.name != id_column}

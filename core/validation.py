@@ -1,0 +1,208 @@
+"""The one validator: handbook term checks, the pilot's derivations, then the pilot's rules.
+
+Ingestion and the supplier report (``stadspuls validate``) call the same :class:`Validator`, so
+a file that validates is a file that ingests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from core import coerce
+from core.geo import inside_belgium
+from core.handbook import Handbook, Term
+from core.ingest.envelope import Canonical, Problem, ReadContext
+
+#: A pilot rule: returns a message when the record breaks the rule, else None.
+RuleCheck = Callable[[Canonical], str | None]
+#: A pilot derivation: fills derivable terms in place, given the referenced entity's values.
+Derive = Callable[[Canonical, Mapping[str, Any] | None], None]
+
+GENERIC_RULES: dict[str, str] = {
+    "core.required": "a required term is missing",
+    "core.datatype": "the value does not have the term's datatype",
+    "core.minimum": "the value is below the term's minimum",
+    "core.maximum": "the value is above the term's maximum",
+    "core.codelist": "the value is not in the term's codelist",
+    "core.timezone": "a time has no time zone and the source declared none",
+    "core.future": "a time lies further in the future than the term allows",
+    "core.crs-missing": "coordinates look projected but no CRS was declared",
+    "core.crs": "the declared CRS is not supported",
+    "core.outside-belgium": "the location lies outside Belgium",
+    "core.reference": "the record refers to an entity that is not known",
+    "core.unknown-entity": "the record is of an entity the handbook does not define",
+}
+
+
+@dataclass(frozen=True)
+class PilotRules:
+    """What a pilot adds to the generic checks: derivations and cross-term rules by rule id."""
+
+    derive: Derive
+    checks: Mapping[str, RuleCheck]
+
+
+class Validator:
+    """Checks canonical records against a handbook; coerces values in place as it goes."""
+
+    def __init__(
+        self,
+        handbook: Handbook,
+        rules: PilotRules,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        missing = set(handbook.rules_by_id) - set(rules.checks)
+        unknown = set(rules.checks) - set(handbook.rules_by_id)
+        if missing or unknown:
+            raise ValueError(f"handbook rules without code {missing}, code without rule {unknown}")
+        self.handbook = handbook
+        self.rules = rules
+        self.clock = clock
+
+    def validate(
+        self,
+        record: Canonical,
+        context: ReadContext,
+        referenced: Mapping[str, Any] | None = None,
+    ) -> list[Problem]:
+        """All problems of ``record``; an empty list means it may be stored."""
+        entity = self.handbook.entities_by_id.get(record.entity)
+        if entity is None:
+            return [Problem("core.unknown-entity", f"unknown entity '{record.entity}'")]
+        problems: list[Problem] = []
+        broken: set[str] = set()
+        now = self.clock()
+        effective = replace(context, crs=record.crs) if record.crs else context
+        for term in entity.terms:
+            value = record.values.get(term.id)
+            if coerce.is_absent(value):
+                record.values.pop(term.id, None)
+                continue
+            try:
+                record.values[term.id] = self._coerce(term, value, effective, now)
+            except coerce.CoercionError as error:
+                broken.add(term.id)
+                problems.append(
+                    Problem(
+                        error.rule, str(error), _qualified(entity.id, term), value, error.expected
+                    )
+                )
+        if not problems:
+            self.rules.derive(record, referenced)
+        problems.extend(self._missing(record, entity.id, entity.terms))
+        problems.extend(self._cross_term(record, broken))
+        return problems
+
+    def _coerce(self, term: Term, value: Any, context: ReadContext, now: datetime) -> Any:
+        converted = _convert(term, value, context)
+        if term.datatype in ("integer", "number"):
+            _check_range(term, converted)
+        elif term.datatype == "code":
+            converted = self._check_code(term, converted)
+        elif term.datatype == "datetime" and term.max_future_seconds is not None:
+            limit = now + timedelta(seconds=term.max_future_seconds)
+            if converted > limit:
+                raise coerce.CoercionError(
+                    "core.future",
+                    f"time {converted.isoformat()} is more than {term.max_future_seconds} s "
+                    "in the future",
+                    f"at most {limit.isoformat()}",
+                )
+        elif term.datatype == "geometry" and not inside_belgium(converted):
+            x, y = converted.centroid.x, converted.centroid.y
+            raise coerce.CoercionError(
+                "core.outside-belgium",
+                f"location ({x:.5f}, {y:.5f}) lies outside Belgium",
+                "a location in Belgium (lon 2.4..6.5, lat 49.5..51.5)",
+            )
+        return converted
+
+    def _check_code(self, term: Term, value: Any) -> str:
+        assert term.codelist is not None
+        codelist = self.handbook.codelists_by_id[term.codelist]
+        text = str(value).strip()
+        if text in codelist.ids:
+            return text
+        for code in codelist.ids:
+            if code.lower() == text.lower():
+                return code
+        raise coerce.CoercionError(
+            "core.codelist",
+            f"'{value}' is not in codelist {codelist.id}",
+            "one of " + ", ".join(sorted(codelist.ids)),
+        )
+
+    def _missing(self, record: Canonical, entity: str, terms: tuple[Term, ...]) -> list[Problem]:
+        return [
+            Problem(
+                "core.required",
+                f"required term '{term.id}' is missing",
+                _qualified(entity, term),
+                None,
+                "a value",
+            )
+            for term in terms
+            if term.required and coerce.is_absent(record.values.get(term.id))
+        ]
+
+    def _cross_term(self, record: Canonical, broken: set[str]) -> list[Problem]:
+        problems = []
+        for rule in self.handbook.rules:
+            if rule.entity != record.entity or broken.intersection(rule.terms):
+                continue
+            message = self.rules.checks[rule.id](record)
+            if message is not None:
+                found = {term: record.values.get(term) for term in rule.terms}
+                problems.append(
+                    Problem(
+                        rule.id,
+                        message,
+                        f"{rule.entity}.{rule.terms[0]}",
+                        _render(found),
+                        rule.description.en,
+                    )
+                )
+        return problems
+
+
+def _convert(term: Term, value: Any, context: ReadContext) -> Any:
+    match term.datatype:
+        case "integer":
+            return coerce.to_integer(value)
+        case "number":
+            return coerce.to_number(value)
+        case "boolean":
+            return coerce.to_boolean(value)
+        case "datetime":
+            return coerce.to_datetime(value, context.timezone)
+        case "geometry":
+            return coerce.to_geometry(value, context.crs)
+        case _:
+            return str(value).strip()
+
+
+def _check_range(term: Term, value: float) -> None:
+    unit = f" {term.unit}" if term.unit else ""
+    if term.minimum is not None and value < term.minimum:
+        raise coerce.CoercionError(
+            "core.minimum",
+            f"{term.id} {value:g} is below {term.minimum:g}{unit}",
+            f">= {term.minimum:g}{unit}",
+        )
+    if term.maximum is not None and value > term.maximum:
+        raise coerce.CoercionError(
+            "core.maximum",
+            f"{term.id} {value:g} is above {term.maximum:g}{unit}",
+            f"<= {term.maximum:g}{unit}",
+        )
+
+
+def _qualified(entity: str, term: Term) -> str:
+    return f"{entity}.{term.id}"
+
+
+def _render(found: dict[str, Any]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in found.items() if value is not None)

@@ -1,0 +1,105 @@
+"""The parking collections the API publishes, as queries over the parking tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.pilot import Collection
+from pilots.parking.models import ParkingObservation, ParkingSite, ParkingSiteState, table_of
+
+_STATE = ("capacity", "vacant", "occupied", "occupancy", "status", "opening_status", "trend")
+_SITE = (
+    "name",
+    "type",
+    "operator",
+    "city",
+    "address",
+    "opening_info",
+    "free_parking",
+    "url",
+    "description",
+    "uri",
+    "source",
+)
+
+
+def _sites_query() -> sa.Select[Any]:
+    site, state = table_of(ParkingSite), table_of(ParkingSiteState)
+    return sa.select(
+        site.c.id,
+        site.c.geometry,
+        site.c.minx,
+        site.c.miny,
+        site.c.maxx,
+        site.c.maxy,
+        *(site.c[name] for name in _SITE),
+        sa.func.coalesce(state.c.capacity, site.c.capacity).label("capacity"),
+        *(state.c[name] for name in _STATE if name != "capacity"),
+        state.c.observed_at,
+        state.c.derived,
+    ).select_from(site.outerjoin(state, state.c.site_id == site.c.id))
+
+
+def _observations_query() -> sa.Select[Any]:
+    site, observation = table_of(ParkingSite), table_of(ParkingObservation)
+    return sa.select(
+        observation.c.id,
+        site.c.geometry,
+        site.c.minx,
+        site.c.miny,
+        site.c.maxx,
+        site.c.maxy,
+        observation.c.site_id,
+        site.c.name,
+        observation.c.observed_at,
+        *(observation.c[name] for name in _STATE),
+        observation.c.derived,
+    ).select_from(observation.join(site, site.c.id == observation.c.site_id))
+
+
+def parking_collections() -> list[Collection]:
+    return [
+        Collection(
+            id="parking-sites",
+            title="Parking sites with their latest occupancy",
+            description=(
+                "Car parks, P+R sites and on-street zones of Flemish cities, each with its most "
+                "recent observation: vacant and occupied spaces, occupancy, status."
+            ),
+            query=_sites_query,
+            properties=(
+                *_SITE,
+                "capacity",
+                *(n for n in _STATE if n != "capacity"),
+                "observed_at",
+                "derived",
+            ),
+            datetime_column="observed_at",
+            keywords=("parking", "occupancy", "real-time"),
+            queryables={
+                "name": "string",
+                "type": "string",
+                "city": "string",
+                "status": "string",
+                "vacant": "integer",
+                "occupancy": "number",
+            },
+        ),
+        Collection(
+            id="parking-observations",
+            title="Parking occupancy observations (history)",
+            description="Every occupancy observation of every parking site, at its location.",
+            query=_observations_query,
+            properties=("site_id", "name", "observed_at", *_STATE, "derived"),
+            datetime_column="observed_at",
+            keywords=("parking", "occupancy", "history"),
+            queryables={
+                "site_id": "string",
+                "status": "string",
+                "vacant": "integer",
+                "occupancy": "number",
+            },
+        ),
+    ]

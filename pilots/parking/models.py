@@ -1,0 +1,94 @@
+"""Parking tables: sites, their observations (history) and each site's latest state.
+
+Ids are the platform's stable ids: ``{source}:{native-id}`` for sites and
+``{site-id}@{UTC time}`` for observations, so a re-delivered record maps onto the same row.
+The latest state is kept in its own table so the sites collection never scans the history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import ConfigDict
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Column, Index
+from sqlmodel import Field, SQLModel
+
+from core.geometry_type import Geometry
+from core.types import JsonColumnType, Timestamp
+
+
+class ParkingSite(SQLModel, table=True):
+    __tablename__ = "parking_site"
+    model_config = ConfigDict(arbitrary_types_allowed=True)  # type: ignore[assignment]
+
+    id: str = Field(primary_key=True)
+    source: str = Field(index=True)
+    native_id: str
+    name: str | None = None
+    type: str | None = None
+    capacity: int | None = None
+    operator: str | None = None
+    city: str | None = Field(default=None, index=True)
+    address: str | None = None
+    opening_info: str | None = None
+    free_parking: bool | None = None
+    url: str | None = None
+    description: str | None = None
+    uri: str | None = None
+    geometry: BaseGeometry = Field(sa_column=Column(Geometry(), nullable=False))
+    minx: float
+    miny: float
+    maxx: float
+    maxy: float
+    derived: list[str] = Field(
+        default_factory=list, sa_column=Column(JsonColumnType, nullable=False)
+    )
+    updated_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+
+
+class ParkingObservation(SQLModel, table=True):
+    __tablename__ = "parking_observation"
+    __table_args__ = (Index("ix_parking_observation_site_time", "site_id", "observed_at"),)
+
+    id: str = Field(primary_key=True)
+    site_id: str = Field(foreign_key="parking_site.id")
+    source: str
+    observed_at: datetime = Field(sa_column=Column(Timestamp, nullable=False, index=True))
+    capacity: int | None = None
+    vacant: int | None = None
+    occupied: int | None = None
+    occupancy: float | None = None
+    status: str | None = None
+    opening_status: str | None = None
+    trend: str | None = None
+    derived: list[str] = Field(
+        default_factory=list, sa_column=Column(JsonColumnType, nullable=False)
+    )
+    received_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+
+
+class ParkingSiteState(SQLModel, table=True):
+    """The newest observation of each site (only ever replaced by a newer one)."""
+
+    __tablename__ = "parking_site_state"
+
+    site_id: str = Field(primary_key=True, foreign_key="parking_site.id")
+    observation_id: str
+    observed_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+    capacity: int | None = None
+    vacant: int | None = None
+    occupied: int | None = None
+    occupancy: float | None = None
+    status: str | None = None
+    opening_status: str | None = None
+    trend: str | None = None
+    derived: list[str] = Field(
+        default_factory=list, sa_column=Column(JsonColumnType, nullable=False)
+    )
+
+
+def table_of(model: type[SQLModel]) -> Any:
+    """The SQLAlchemy table behind a SQLModel class."""
+    return model.__table__  # type: ignore[attr-defined]

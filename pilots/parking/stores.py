@@ -1,0 +1,107 @@
+"""How parking canonical records become rows, and how the latest state is kept current."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from core.ingest.envelope import Canonical, stable_id
+from core.pilot import EntityStore
+from core.storage import upsert_if_newer
+from pilots.parking.models import ParkingObservation, ParkingSite, ParkingSiteState, table_of
+
+_SITE_TERMS = (
+    "name",
+    "type",
+    "capacity",
+    "operator",
+    "city",
+    "address",
+    "opening_info",
+    "free_parking",
+    "url",
+    "description",
+    "uri",
+)
+_STATE_TERMS = ("capacity", "vacant", "occupied", "occupancy", "status", "opening_status", "trend")
+
+
+def site_row(source: str, record: Canonical) -> dict[str, Any]:
+    values = record.values
+    geometry = values["geometry"]
+    minx, miny, maxx, maxy = geometry.bounds
+    row = {term: values.get(term) for term in _SITE_TERMS}
+    row.update(
+        id=stable_id(source, values["id"]),
+        source=source,
+        native_id=values["id"],
+        geometry=geometry,
+        minx=minx,
+        miny=miny,
+        maxx=maxx,
+        maxy=maxy,
+        derived=sorted(record.derived),
+        updated_at=datetime.now(UTC),
+    )
+    return row
+
+
+def observation_id(site_id: str, observed_at: datetime) -> str:
+    return f"{site_id}@{observed_at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def observation_row(source: str, record: Canonical) -> dict[str, Any]:
+    values = record.values
+    site_id = stable_id(source, values["site"])
+    row = {term: values.get(term) for term in _STATE_TERMS}
+    row.update(
+        id=observation_id(site_id, values["observed_at"]),
+        site_id=site_id,
+        source=source,
+        observed_at=values["observed_at"],
+        derived=sorted(record.derived),
+        received_at=datetime.now(UTC),
+    )
+    return row
+
+
+def update_latest_state(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> None:
+    """Move each site's state forward to its newest observation; older ones never overwrite."""
+    if entity != "observation" or not rows:
+        return
+    newest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        current = newest.get(row["site_id"])
+        if current is None or row["observed_at"] > current["observed_at"]:
+            newest[row["site_id"]] = row
+    states = [
+        {
+            "site_id": row["site_id"],
+            "observation_id": row["id"],
+            "observed_at": row["observed_at"],
+            "derived": row["derived"],
+            **{term: row[term] for term in _STATE_TERMS},
+        }
+        for row in newest.values()
+    ]
+    upsert_if_newer(conn, table_of(ParkingSiteState), states, "site_id", "observed_at")
+
+
+def parking_stores() -> list[EntityStore]:
+    return [
+        EntityStore(
+            entity="site",
+            table=table_of(ParkingSite),
+            to_row=site_row,
+            on_conflict="update",
+            lookup_columns=("capacity",),
+        ),
+        EntityStore(
+            entity="observation",
+            table=table_of(ParkingObservation),
+            to_row=observation_row,
+            on_conflict="ignore",
+        ),
+    ]
