@@ -6,7 +6,9 @@ this module is the single place that decides what a valid integer, time or geome
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -59,14 +61,15 @@ def to_integer(value: Any) -> int:
 def to_number(value: Any) -> float:
     if isinstance(value, bool):
         raise CoercionError("core.datatype", "a boolean is not a number", "a number")
+    number = float("nan")
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
-            pass
-    raise CoercionError("core.datatype", f"'{value}' is not a number", "a number")
+        number = float(value)
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            number = float(value.strip().replace(",", "."))
+    if not math.isfinite(number):
+        raise CoercionError("core.datatype", f"'{value}' is not a number", "a number")
+    return number
 
 
 def to_boolean(value: Any) -> bool:

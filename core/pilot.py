@@ -152,10 +152,18 @@ class Registry:
 
     def __init__(self, pilots: Sequence[Pilot]) -> None:
         by_id: dict[str, Pilot] = {}
+        collections: dict[str, str] = {}
         for pilot in pilots:
             if pilot.id in by_id:
                 raise DuplicatePilot(f"two pilots declare the id '{pilot.id}'")
             by_id[pilot.id] = pilot
+            for collection in pilot.collections:
+                if collection.id in collections:
+                    raise DuplicatePilot(
+                        f"pilots '{collections[collection.id]}' and '{pilot.id}' both declare "
+                        f"the collection '{collection.id}'"
+                    )
+                collections[collection.id] = pilot.id
         self._pilots = by_id
 
     def __iter__(self) -> Iterator[Pilot]:

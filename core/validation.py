@@ -204,5 +204,6 @@ def _qualified(entity: str, term: Term) -> str:
     return f"{entity}.{term.id}"
 
 
-def _render(found: dict[str, Any]) -> str:
-    return ", ".join(f"{key}={value}" for key, value in found.items() if value is not None)
+def _render(found: dict[str, Any]) -> str | None:
+    text = ", ".join(f"{key}={value}" for key, value in found.items() if value is not None)
+    return text or None

@@ -37,6 +37,12 @@ TimezoneOption = Annotated[
 ]
 
 
+def unreachable(error: OperationalError) -> str:
+    """psycopg's message spans lines; the user gets its first one."""
+    first = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else "no answer"
+    return f"the database is unreachable: {first}"
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     return typer.Exit(code)
@@ -62,7 +68,7 @@ def ingest(
     except StadspulsError as error:
         raise fail(str(error)) from None
     except OperationalError as error:
-        raise fail(f"the database is unreachable: {error.orig}") from None
+        raise fail(unreachable(error)) from None
     for path in paths:
         try:
             adapter = choose_adapter(chosen, path, format_id)
@@ -83,7 +89,7 @@ def ingest(
             continue
         except OperationalError as error:
             output.done()
-            raise fail(f"the database is unreachable: {error.orig}") from None
+            raise fail(unreachable(error)) from None
         output.done()
         print_summary(path.name, adapter.format_id, summary)
     if failures:
@@ -95,6 +101,9 @@ def validate(
     path: Annotated[Path, typer.Argument(help="file to check")],
     pilot: PilotOption,
     format_id: FormatOption = None,
+    source: Annotated[
+        str | None, typer.Option(help="source id the references are looked up under")
+    ] = None,
     crs: CrsOption = None,
     timezone: TimezoneOption = None,
     output_format: Annotated[str, typer.Option("--output", "-o", help="text or json")] = "text",
@@ -110,7 +119,7 @@ def validate(
         adapter = choose_adapter(chosen, path, format_id)
         engine = open_read_only(DatabaseSettings())
         summary = process_file(
-            chosen, adapter, FileJob(path, None, crs, timezone), engine, dry_run=True
+            chosen, adapter, FileJob(path, source, crs, timezone), engine, dry_run=True
         )
     except StadspulsError as error:
         raise fail(str(error)) from None
@@ -125,7 +134,7 @@ def db_upgrade() -> None:
         settings = DatabaseSettings()
         open_database(settings, load_registry())
     except OperationalError as error:
-        raise fail(f"the database is unreachable: {error.orig}") from None
+        raise fail(unreachable(error)) from None
     typer.echo(f"database schema is up to date ({settings.database_url.split('@')[-1]})")
 
 

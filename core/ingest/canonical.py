@@ -178,8 +178,8 @@ class CanonicalGeoJsonAdapter:
 
     def map(self, raw: RawRecord, context: ReadContext) -> list[Canonical]:
         content = raw.content
-        crs = content.get("crs") if "feature" in content else None
-        feature = content.get("feature", content)
+        wrapped = isinstance(content, dict) and "feature" in content
+        crs, feature = (content.get("crs"), content["feature"]) if wrapped else (None, content)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             raise RecordRejected([Problem("core.datatype", "the item is not a GeoJSON Feature")])
         values = dict(feature.get("properties") or {})

@@ -88,7 +88,7 @@ def slug(native_id: str) -> str:
 
 def stable_id(source: str, native_id: str) -> str:
     """The platform's persistent id of an entity: ``{source}:{native-id}``."""
-    return f"{source}:{slug(native_id)}"
+    return f"{slug(source)}:{slug(native_id)}"
 
 
 def _jsonable(value: Any) -> Any:

@@ -38,6 +38,8 @@ def choose_adapter(pilot: Pilot, path: Path, format_id: str | None) -> Adapter:
     """The adapter for ``path``: the one asked for, else the single one that recognises it."""
     if format_id is not None:
         return pilot.adapter(format_id)
+    if not path.is_file():
+        raise UnreadableInput(f"{path}: no such file")
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     if not head.strip():

@@ -6,7 +6,7 @@ One streaming reader serves every form we meet: v2 ``d2LogicalModel`` with a
 ``parkingStatusPublication`` (and each ``parkingRecord`` around a ``parkingSite``), and v3
 ``d2:payload`` (optionally inside a ``messageContainer``) with ``prk:`` records. The v2 and v3
 parking schemas share their element names, so records are matched on local names only: any
-prefix, a default namespace, or none at all reads the same.
+prefix or a default namespace reads the same (v3 ``prk:name`` and v2 ``parkingName`` both count).
 
 Speed matters (status files of 100k records): ``iterparse`` only reports the few record-level
 tags, each record is mapped by walking its direct children, then cleared and unlinked so memory
@@ -44,6 +44,8 @@ _TAGS = [
     f"{{*}}{t}" for t in ("parkingRecord", "parkingRecordStatus", "publicationTime", *_MARKERS)
 ]
 _PARKING_PUBLICATIONS = {"parkingtablepublication", "parkingstatuspublication"}
+_PAYLOADS = ("payloadPublication", "payload")  # v2, v3
+_KINDS: dict[bool, Literal["site", "observation"]] = {True: "site", False: "observation"}
 _HEAD_RE = re.compile(
     rb"<(?:[\w.-]+:)?(?:d2LogicalModel|payloadPublication|payload|messageContainer)[\s>/]"
 )
@@ -128,22 +130,23 @@ def _local(tag: Any) -> str:
 
 
 class _Replay:
-    """Hands iterparse the sniffed head again, then the rest of the stream, counting lines so
-    that a syntax error on the last line read can be reported as a truncation."""
+    """Hands iterparse the sniffed head again, then the rest of the stream, noting the end.
+
+    libxml2 reports a syntax error while the chunk holding it is fed, so an error raised only
+    once the stream is exhausted means the document stopped early: a truncation.
+    """
 
     def __init__(self, head: list[bytes], stream: BinaryIO) -> None:
-        self._head, self._stream = head, stream
-        self.lines, self.eof = 0, False
+        self._head, self._stream, self.eof = head, stream, False
 
     def read(self, size: int = -1) -> bytes:
         chunk = self._head.pop(0) if self._head else self._stream.read(max(size, _CHUNK))
         self.eof = self.eof or not chunk
-        self.lines += chunk.count(b"\n")
         return chunk
 
     def error(self, exc: etree.XMLSyntaxError) -> DatexFormatError:
         msg = _LXML_WHERE.sub("", str(exc.msg or exc))
-        truncated = "Premature end" in msg or (self.eof and (exc.lineno or 0) >= self.lines)
+        truncated = self.eof or "Premature end" in msg
         kind = "truncated XML" if truncated else "malformed XML"
         return DatexFormatError(f"{kind} at line {exc.lineno}: {msg}")
 
@@ -186,13 +189,8 @@ def _classify(el: Any, version: int) -> tuple[int, bool | None]:
     """Check one start tag of the head: (version, is-parking or None while undecided)."""
     name, ns = _local(el.tag), etree.QName(el).namespace or ""
     if version == 0:  # the root element
-        if not (
-            name == "d2LogicalModel"
-            or (
-                "datex2.eu/schema" in ns
-                and (name in ("payload", "messageContainer") or name.endswith("Publication"))
-            )
-        ):
+        v3_root = name in ("payload", "messageContainer") or name.endswith("Publication")
+        if name != "d2LogicalModel" and not ("datex2.eu/schema" in ns and v3_root):
             raise DatexFormatError(
                 f"not DATEX II: the root element is <{name}>{f' in {ns}' if ns else ''}, "
                 "not d2LogicalModel, payload or messageContainer in a datex2.eu namespace"
@@ -200,7 +198,7 @@ def _classify(el: Any, version: int) -> tuple[int, bool | None]:
         version = 3 if "/schema/3/" in ns else 2
         if name in ("d2LogicalModel", "messageContainer"):
             return version, None
-    elif name not in ("payloadPublication", "payload"):
+    elif name not in _PAYLOADS:
         return version, None
     declared = el.get(_XSI_TYPE) or (name if name.endswith("Publication") else "")
     declared = declared.rpartition(":")[2]
@@ -221,20 +219,14 @@ def _items(source: _Replay, version: int, parking_known: bool) -> Iterator[Datex
             name = _local(el.tag)
             if name in ("parkingRecord", "parkingRecordStatus"):
                 position += 1
-                values, problems = (
-                    _site(el) if name == "parkingRecord" else _observation(el, published)
-                )
-                yield DatexItem(
-                    position,
-                    "site" if name == "parkingRecord" else "observation",
-                    values,
-                    etree.tostring(el, encoding="unicode", with_tail=False),
-                    problems,
-                    version,
-                )
+                site = name == "parkingRecord"
+                values, problems = _site(el) if site else _observation(el, published)
+                raw = etree.tostring(el, encoding="unicode", with_tail=False)
+                yield DatexItem(position, _KINDS[site], values, raw, problems, version)
                 _forget(el)
-            elif name == "publicationTime":
-                if _local(el.getparent().tag) in ("payloadPublication", "payload"):
+            elif name == "publicationTime":  # the payload's own, not some nested element's
+                parent = el.getparent()
+                if parent.getparent() is None or _local(parent.tag) in _PAYLOADS:
                     published = _time(el.text)
             else:
                 seen_parking = True
@@ -266,8 +258,8 @@ def _observation(el: Any, published: Any) -> tuple[dict[str, Any], list[str]]:
         key, read = _STATUS_BY_TAG.get(node.tag) or _status_term(node.tag)
         if read is None:
             continue
-        if key == "occupancy" and len(node):  # the container shares its percent leaf's name
-            nodes.extend(node)
+        if key == "occupancy" and (len(node) or node.text is None):
+            nodes.extend(node)  # the ParkingOccupancy container shares its percent's name
         elif key == "site":
             site = (node.get("id") or "").strip()
             if site:
@@ -292,14 +284,11 @@ def _status_term(tag: Any) -> tuple[str, Any]:
 
 
 def _site(record: Any) -> tuple[dict[str, Any], list[str]]:
-    body = record
-    if record.get("id") is None:  # Gent: <parkingRecord><parkingSite id=...>...</parkingSite>
-        body = next((c for c in record if _local(c.tag) == "parkingSite"), record)
+    """Map one parkingRecord (v2/v3), or Gent's parkingRecord wrapping a parkingSite."""
+    body = next((c for c in record if _local(c.tag) == "parkingSite"), record)
     site_id = (body.get("id") or record.get("id") or "").strip()
-    values: dict[str, Any] = {
-        "id": site_id or None,
-        **dict.fromkeys(("name", "type", "description")),
-    }
+    values: dict[str, Any] = dict.fromkeys(("id", "name", "type", "description"))
+    values["id"] = site_id or None
     problems = [] if site_id else ["no parkingRecord id"]
     types: list[str] = []
     for child in body:
@@ -368,9 +357,12 @@ def _operator(el: Any) -> str | None:
     return (el.text or "").strip() or None
 
 
-def _enum(el: Any, table: dict[str, str], problems: list[str]) -> str:
+def _enum(el: Any, table: dict[str, str], problems: list[str]) -> str | None:
+    """The slow path of an enumeration: blank (None), padded, _extended or unknown values."""
     name = _local(el.tag)
     text = (el.text or "").strip()
+    if not text:
+        return None
     if text == "_extended":  # v3 extension value, carried in an attribute
         text = el.get("_extendedValue") or text
     canonical = table.get(text)
@@ -380,6 +372,7 @@ def _enum(el: Any, table: dict[str, str], problems: list[str]) -> str:
 
 
 def _int(text: str | None) -> int | float | str | None:
+    """A count: plain ASCII digits are the hot path; anything else takes the careful one."""
     if text and text.isdigit() and text.isascii():  # the usual case, without the checks
         return int(text)
     return _number(text, int)

@@ -80,6 +80,8 @@ def looks_like_gent_json(head: bytes) -> bool:
     """Cheap sniff for format detection on a partial read (callers pass about the first KB):
     it must open like JSON and name a Gent-only field, without parsing anything."""
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if b'"FeatureCollection"' in head:  # a GeoJSON export: the canonical geojson adapter's
+        return False
     return text[:1] in (b"[", b"{") and any(name in head for name in _SNIFF)
 
 

@@ -1,0 +1,55 @@
+"""``Annotated`` dependency aliases: what the lifespan put in ``app.state``, and parsed params."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import Depends, Path, Request
+from sqlalchemy import Engine
+
+from api.catalogue import Catalogue
+from api.params import ItemsQuery, parse_items_query
+from core.pilot import Collection, Registry
+from core.settings import ApiSettings
+
+
+def get_settings(request: Request) -> ApiSettings:
+    return cast(ApiSettings, request.app.state.settings)
+
+
+def get_engine(request: Request) -> Engine:
+    return cast(Engine, request.app.state.engine)
+
+
+def get_registry(request: Request) -> Registry:
+    return cast(Registry, request.app.state.registry)
+
+
+def get_catalogue(request: Request) -> Catalogue:
+    return cast(Catalogue, request.app.state.catalogue)
+
+
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+RegistryDep = Annotated[Registry, Depends(get_registry)]
+CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+
+
+def get_collection(
+    catalogue: CatalogueDep,
+    collection_id: Annotated[
+        str, Path(alias="collectionId", description="The id of a collection, see /collections.")
+    ],
+) -> Collection:
+    return catalogue.get(collection_id)
+
+
+def get_items_query(request: Request, settings: SettingsDep) -> ItemsQuery:
+    return parse_items_query(request.query_params.multi_items(), settings)
+
+
+CollectionDep = Annotated[Collection, Depends(get_collection)]
+ItemsQueryDep = Annotated[ItemsQuery, Depends(get_items_query)]
+FeatureIdPath = Annotated[
+    str, Path(alias="featureId", description="The id of a feature of the collection.")
+]

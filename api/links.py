@@ -1,0 +1,52 @@
+"""Absolute links: the base URL, href building that keeps ids readable, and link objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+
+from core.settings import ApiSettings
+
+#: Licence ids (SPDX) with a canonical deed; others link to their SPDX page.
+_LICENCES = {
+    "CC0-1.0": ("https://creativecommons.org/publicdomain/zero/1.0/", "CC0 1.0 Universal"),
+    "CC-BY-4.0": ("https://creativecommons.org/licenses/by/4.0/", "CC BY 4.0"),
+}
+
+
+def base_url(request: Request, settings: ApiSettings) -> str:
+    """``settings.public_url`` when set (behind a proxy), else the URL the request came to."""
+    base = settings.public_url or str(request.base_url)
+    return base.rstrip("/")
+
+
+def segment(value: str) -> str:
+    """One path segment; ':' and '@' are legal there (RFC 3986 pchar) and kept readable."""
+    return quote(value, safe=":@")
+
+
+def href(
+    request: Request,
+    settings: ApiSettings,
+    *segments: str,
+    query: Iterable[tuple[str, str]] = (),
+) -> str:
+    path = "".join(f"/{segment(part)}" for part in segments)
+    params = list(query)
+    suffix = f"?{urlencode(params, quote_via=quote, safe=',:')}" if params else ""
+    return f"{base_url(request, settings)}{path or '/'}{suffix}"
+
+
+def link(href: str, rel: str, media_type: str, title: str | None = None) -> dict[str, Any]:
+    result: dict[str, Any] = {"href": href, "rel": rel, "type": media_type}
+    if title is not None:
+        result["title"] = title
+    return result
+
+
+def licence_link(licence: str) -> dict[str, Any]:
+    url, title = _LICENCES.get(licence, (f"https://spdx.org/licenses/{licence}.html", licence))
+    return link(url, "license", "text/html", title)

@@ -1,0 +1,64 @@
+"""Media types, response classes and the OpenAPI description of problem responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import JSONResponse
+
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+PROBLEM_JSON = "application/problem+json"
+SCHEMA_JSON = "application/schema+json"
+OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
+HTML = "text/html"
+
+
+class GeoJSONResponse(JSONResponse):
+    media_type = GEOJSON
+
+
+class SchemaJSONResponse(JSONResponse):
+    media_type = SCHEMA_JSON
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_JSON
+
+
+#: RFC 9457 problem details, as a JSON Schema valid in OpenAPI 3.0 (no ``null`` types).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string", "format": "uri-reference", "default": "about:blank"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string", "format": "uri-reference"},
+        "parameter": {"type": "string", "description": "the request parameter at fault"},
+    },
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+
+
+_DESCRIPTIONS = {
+    400: "A query parameter is invalid; `parameter` names it.",
+    404: "The collection or feature does not exist.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses for ``statuses`` plus ``default``, all problem details.
+
+    Declaring ``default`` also keeps FastAPI from documenting a 422 response that this API
+    never sends (request validation errors are 400 problems).
+    """
+    responses: dict[int | str, dict[str, Any]] = {
+        status: _problem(_DESCRIPTIONS[status]) for status in statuses
+    }
+    responses["default"] = _problem("Any other error, as RFC 9457 problem details.")
+    return responses
