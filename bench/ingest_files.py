@@ -149,6 +149,7 @@ def main() -> None:
         table, status = Path(tmp) / "table.xml", Path(tmp) / "status.xml"
         write_table(table, args.sites)
         write_status(status, rows)
+        megabytes = status.stat().st_size / 1e6
         engine = open_database(DatabaseSettings(database_url=url), registry)
         process_file(parking, adapter, FileJob(table, "bench"), engine, dry_run=False)
         started = time.perf_counter()
@@ -164,7 +165,7 @@ def main() -> None:
         baseline = copy_rate(url, rows)
     print(
         f"status records: {args.records:,} for {args.sites:,} sites "
-        f"({status.stat().st_size / 1e6 if status.exists() else 0:.0f} MB file)"
+        f"({megabytes:.0f} MB file)"
     )
     print(
         f"stadspuls ingest (parse+validate+upsert into PostGIS): {pipeline:,.0f} records/s "

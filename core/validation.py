@@ -6,6 +6,7 @@ a file that validates is a file that ingests.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,9 @@ from core.ingest.envelope import Canonical, Problem, ReadContext
 RuleCheck = Callable[[Canonical], str | None]
 #: A pilot derivation: fills derivable terms in place, given the referenced entity's values.
 Derive = Callable[[Canonical, Mapping[str, Any] | None], None]
+
+#: Datatypes whose values may arrive as the final Python type already (no conversion needed).
+_NATIVE: dict[str, type] = {"integer": int, "number": float, "boolean": bool}
 
 GENERIC_RULES: dict[str, str] = {
     "core.required": "a required term is missing",
@@ -97,12 +101,19 @@ class Validator:
         return problems
 
     def _coerce(self, term: Term, value: Any, context: ReadContext, now: datetime) -> Any:
-        converted = _convert(term, value, context)
-        if term.datatype in ("integer", "number"):
+        kind = term.datatype
+        converted: Any = value
+        native = _NATIVE.get(kind)
+        if native is not None and type(converted) is native:
+            if kind == "number" and not math.isfinite(value):
+                converted = _convert(term, value, context)  # raises: NaN is not a number
+        else:
+            converted = _convert(term, value, context)
+        if kind in ("integer", "number"):
             _check_range(term, converted)
-        elif term.datatype == "code":
+        elif kind == "code":
             converted = self._check_code(term, converted)
-        elif term.datatype == "datetime" and term.max_future_seconds is not None:
+        elif kind == "datetime" and term.max_future_seconds is not None:
             limit = now + timedelta(seconds=term.max_future_seconds)
             if converted > limit:
                 raise coerce.CoercionError(
@@ -111,7 +122,7 @@ class Validator:
                     "in the future",
                     f"at most {limit.isoformat()}",
                 )
-        elif term.datatype == "geometry" and not inside_belgium(converted):
+        elif kind == "geometry" and not inside_belgium(converted):
             x, y = converted.centroid.x, converted.centroid.y
             raise coerce.CoercionError(
                 "core.outside-belgium",

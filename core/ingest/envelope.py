@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._~-]+")
@@ -86,6 +87,7 @@ def slug(native_id: str) -> str:
     return cleaned or "-"
 
 
+@lru_cache(maxsize=65536)
 def stable_id(source: str, native_id: str) -> str:
     """The platform's persistent id of an entity: ``{source}:{native-id}``."""
     return f"{slug(source)}:{slug(native_id)}"

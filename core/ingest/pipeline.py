@@ -15,7 +15,6 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import Connection
 
 from core.errors import UnreadableInput
 from core.handbook import Entity
@@ -28,6 +27,7 @@ from core.ingest.envelope import (
     stable_id,
 )
 from core.ingest.quarantine import QuarantineRecord, quarantine_row
+from core.ingest.writer import BatchWriter, relaxed_gc
 from core.pilot import Adapter, EntityStore, Pilot
 from core.storage import UpsertCounts, fetch_columns, upsert
 
@@ -99,16 +99,21 @@ class Pipeline:
             except UnreadableInput as error:  # keep what was read before the damage
                 failure.append(error)
 
-        for batch in _batches(guarded(), self.batch_size):
-            self._run_batch(batch, context, summary)
-            if progress is not None:
-                progress(summary.read)
+        with relaxed_gc(), BatchWriter(lambda counts: summary.counts.add(counts)) as writer:  # type: ignore[arg-type]
+            for batch in _batches(guarded(), self.batch_size):
+                self._run_batch(batch, context, summary, writer)
+                if progress is not None:
+                    progress(summary.read)
         if failure:
             raise failure[0]
         return summary
 
     def _run_batch(
-        self, batch: list[RawRecord], context: ReadContext, summary: IngestSummary
+        self,
+        batch: list[RawRecord],
+        context: ReadContext,
+        summary: IngestSummary,
+        writer: BatchWriter,
     ) -> None:
         mapped = [(raw, self._map(raw, context)) for raw in batch]
         self._prefetch_references(mapped, context.source)
@@ -132,8 +137,7 @@ class Pipeline:
             for entity, row in accepted:
                 rows[entity].append(row)
         if not self.dry_run and self.engine is not None:
-            with self.engine.begin() as conn:
-                self._write(conn, rows, quarantined, summary)
+            writer.submit(lambda: self._write(rows, quarantined))
 
     def _map(self, raw: RawRecord, context: ReadContext) -> list[Canonical] | list[Problem]:
         if raw.problems:
@@ -235,28 +239,30 @@ class Pipeline:
                 self._known.setdefault(entity, {}).update(found)
 
     def _write(
-        self,
-        conn: Connection,
-        rows: dict[str, list[dict[str, Any]]],
-        quarantined: list[dict[str, Any]],
-        summary: IngestSummary,
-    ) -> None:
-        for store in self.pilot.stores:
-            entity_rows = rows[store.entity]
-            if not entity_rows:
-                continue
-            counts = upsert(
-                conn,
-                store.table,
-                entity_rows,
-                store.id_column,
-                update=store.on_conflict == "update",
-            )
-            summary.counts.add(counts)
-            if self.pilot.after_store is not None:
-                self.pilot.after_store(conn, store.entity, entity_rows)
-        if quarantined:
-            upsert(conn, QuarantineRecord.__table__, quarantined, update=False)  # type: ignore[attr-defined]
+        self, rows: dict[str, list[dict[str, Any]]], quarantined: list[dict[str, Any]]
+    ) -> UpsertCounts:
+        """Store one checked batch in one transaction (runs on the writer thread)."""
+        counts = UpsertCounts()
+        assert self.engine is not None
+        with self.engine.begin() as conn:
+            for store in self.pilot.stores:
+                entity_rows = rows[store.entity]
+                if not entity_rows:
+                    continue
+                counts.add(
+                    upsert(
+                        conn,
+                        store.table,
+                        entity_rows,
+                        store.id_column,
+                        update=store.on_conflict == "update",
+                    )
+                )
+                if self.pilot.after_store is not None:
+                    self.pilot.after_store(conn, store.entity, entity_rows)
+            if quarantined:
+                upsert(conn, QuarantineRecord.__table__, quarantined, update=False)  # type: ignore[attr-defined]
+        return counts
 
 
 def _count(summary: IngestSummary, report: RecordReport) -> None:

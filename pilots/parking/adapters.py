@@ -30,6 +30,19 @@ def _mapping_problems(messages: list[str]) -> list[Problem]:
     return [Problem("parking.mapping", message) for message in messages]
 
 
+def _raw_record(item: GentItem | DatexItem, context: ReadContext) -> RawRecord:
+    """The envelope of a parsed item: its original form for quarantine, the parse for map()."""
+    return RawRecord(
+        context.source,
+        context.origin,
+        item.position,
+        context.received_at,
+        item.raw,
+        _mapping_problems(item.problems),
+        parsed=item,
+    )
+
+
 def _with_point(values: dict[str, Any]) -> dict[str, Any]:
     """Turn the parsers' latitude/longitude into a GeoJSON point for the validator."""
     lat, lon = values.pop("latitude", None), values.pop("longitude", None)
@@ -62,18 +75,7 @@ class GentJsonAdapter:
             items = iter_gent_json(stream)
         except GentFormatError as error:
             raise UnreadableInput(f"{context.origin}: {error}") from None
-        return (
-            RawRecord(
-                context.source,
-                context.origin,
-                item.position,
-                context.received_at,
-                item.raw,
-                _mapping_problems(item.problems),
-                parsed=item,
-            )
-            for item in items
-        )
+        return (_raw_record(item, context) for item in items)
 
     def map(self, raw: RawRecord, context: ReadContext) -> list[Canonical]:
         item: GentItem = raw.parsed
@@ -113,15 +115,7 @@ class Datex2Adapter:
     ) -> Iterator[RawRecord]:
         item: DatexItem | None = first
         while item is not None:
-            yield RawRecord(
-                context.source,
-                context.origin,
-                item.position,
-                context.received_at,
-                item.raw,
-                _mapping_problems(item.problems),
-                parsed=item,
-            )
+            yield _raw_record(item, context)
             try:
                 item = next(rest, None)
             except DatexFormatError as error:

@@ -7,22 +7,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.pilot import Collection
-from pilots.parking.models import ParkingObservation, ParkingSite, ParkingSiteState, table_of
-
-_STATE = ("capacity", "vacant", "occupied", "occupancy", "status", "opening_status", "trend")
-_SITE = (
-    "name",
-    "type",
-    "operator",
-    "city",
-    "address",
-    "opening_info",
-    "free_parking",
-    "url",
-    "description",
-    "uri",
-    "source",
+from pilots.parking.models import (
+    OCCUPANCY_ATTRIBUTES,
+    SITE_ATTRIBUTES,
+    ParkingObservation,
+    ParkingSite,
+    ParkingSiteState,
+    table_of,
 )
+
+_STATE = OCCUPANCY_ATTRIBUTES
+_SITE = (*(name for name in SITE_ATTRIBUTES if name != "capacity"), "source")
 
 
 def _sites_query() -> sa.Select[Any]:

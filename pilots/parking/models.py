@@ -18,6 +18,43 @@ from sqlmodel import Field, SQLModel
 from core.geometry_type import Geometry
 from core.types import JsonColumnType, Timestamp
 
+#: Site attributes published as they were delivered (besides id, location and bookkeeping).
+SITE_ATTRIBUTES = (
+    "name",
+    "type",
+    "capacity",
+    "operator",
+    "city",
+    "address",
+    "opening_info",
+    "free_parking",
+    "url",
+    "description",
+    "uri",
+)
+#: What one observation says about a site; shared by the history and the latest state.
+OCCUPANCY_ATTRIBUTES = (
+    "capacity",
+    "vacant",
+    "occupied",
+    "occupancy",
+    "status",
+    "opening_status",
+    "trend",
+)
+
+
+class Occupancy(SQLModel):
+    """The occupancy columns of an observation (history and latest state alike)."""
+
+    capacity: int | None = None
+    vacant: int | None = None
+    occupied: int | None = None
+    occupancy: float | None = None
+    status: str | None = None
+    opening_status: str | None = None
+    trend: str | None = None
+
 
 class ParkingSite(SQLModel, table=True):
     __tablename__ = "parking_site"
@@ -48,7 +85,7 @@ class ParkingSite(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
 
 
-class ParkingObservation(SQLModel, table=True):
+class ParkingObservation(Occupancy, table=True):
     __tablename__ = "parking_observation"
     __table_args__ = (Index("ix_parking_observation_site_time", "site_id", "observed_at"),)
 
@@ -56,20 +93,13 @@ class ParkingObservation(SQLModel, table=True):
     site_id: str = Field(foreign_key="parking_site.id")
     source: str
     observed_at: datetime = Field(sa_column=Column(Timestamp, nullable=False, index=True))
-    capacity: int | None = None
-    vacant: int | None = None
-    occupied: int | None = None
-    occupancy: float | None = None
-    status: str | None = None
-    opening_status: str | None = None
-    trend: str | None = None
     derived: list[str] = Field(
         default_factory=list, sa_column=Column(JsonColumnType, nullable=False)
     )
     received_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
 
 
-class ParkingSiteState(SQLModel, table=True):
+class ParkingSiteState(Occupancy, table=True):
     """The newest observation of each site (only ever replaced by a newer one)."""
 
     __tablename__ = "parking_site_state"
@@ -77,13 +107,6 @@ class ParkingSiteState(SQLModel, table=True):
     site_id: str = Field(primary_key=True, foreign_key="parking_site.id")
     observation_id: str
     observed_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
-    capacity: int | None = None
-    vacant: int | None = None
-    occupied: int | None = None
-    occupancy: float | None = None
-    status: str | None = None
-    opening_status: str | None = None
-    trend: str | None = None
     derived: list[str] = Field(
         default_factory=list, sa_column=Column(JsonColumnType, nullable=False)
     )

@@ -10,29 +10,21 @@ from sqlalchemy.engine import Connection
 from core.ingest.envelope import Canonical, stable_id
 from core.pilot import EntityStore
 from core.storage import upsert_if_newer
-from pilots.parking.models import ParkingObservation, ParkingSite, ParkingSiteState, table_of
-
-_SITE_TERMS = (
-    "name",
-    "type",
-    "capacity",
-    "operator",
-    "city",
-    "address",
-    "opening_info",
-    "free_parking",
-    "url",
-    "description",
-    "uri",
+from pilots.parking.models import (
+    OCCUPANCY_ATTRIBUTES,
+    SITE_ATTRIBUTES,
+    ParkingObservation,
+    ParkingSite,
+    ParkingSiteState,
+    table_of,
 )
-_STATE_TERMS = ("capacity", "vacant", "occupied", "occupancy", "status", "opening_status", "trend")
 
 
 def site_row(source: str, record: Canonical) -> dict[str, Any]:
     values = record.values
     geometry = values["geometry"]
     minx, miny, maxx, maxy = geometry.bounds
-    row = {term: values.get(term) for term in _SITE_TERMS}
+    row = {term: values.get(term) for term in SITE_ATTRIBUTES}
     row.update(
         id=stable_id(source, values["id"]),
         source=source,
@@ -55,7 +47,7 @@ def observation_id(site_id: str, observed_at: datetime) -> str:
 def observation_row(source: str, record: Canonical) -> dict[str, Any]:
     values = record.values
     site_id = stable_id(source, values["site"])
-    row = {term: values.get(term) for term in _STATE_TERMS}
+    row = {term: values.get(term) for term in OCCUPANCY_ATTRIBUTES}
     row.update(
         id=observation_id(site_id, values["observed_at"]),
         site_id=site_id,
@@ -82,7 +74,7 @@ def update_latest_state(conn: Connection, entity: str, rows: list[dict[str, Any]
             "observation_id": row["id"],
             "observed_at": row["observed_at"],
             "derived": row["derived"],
-            **{term: row[term] for term in _STATE_TERMS},
+            **{term: row[term] for term in OCCUPANCY_ATTRIBUTES},
         }
         for row in newest.values()
     ]
