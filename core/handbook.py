@@ -93,6 +93,10 @@ class Entity(BaseModel):
     definition: Labels
     terms: tuple[Term, ...]
     references: References = References()
+    inferred: bool = Field(
+        default=True,
+        description="canonical files yield this entity without naming it in an 'entity' column",
+    )
 
     @cached_property
     def terms_by_id(self) -> dict[str, Term]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from core.errors import DuplicatePilot, UnknownFormat, UnknownPilot
 from core.handbook import Handbook
 from core.ingest.envelope import Canonical, RawRecord, ReadContext
+from core.storage import Mode
 from core.validation import PilotRules, Validator
 
 ENTRY_POINT_GROUP = "stadspuls.pilots"
@@ -51,15 +52,15 @@ class EntityStore:
     """How canonical records of one handbook entity are stored.
 
     Rows are keyed on ``id_column``, the stable id built from the natural key (source, native id,
-    time), which makes upserts idempotent. ``on_conflict='update'`` keeps the newest attributes
-    (sites), ``'ignore'`` keeps the first delivery (observations).
+    time), which makes upserts idempotent. ``on_conflict`` is the :func:`core.storage.upsert`
+    mode: ``update`` for sites, ``merge`` for partial updates (bays), ``ignore`` for observations.
     ``lookup_columns`` are what records referring to this entity may read (e.g. capacity).
     """
 
     entity: str
     table: sa.Table
     to_row: RowBuilder
-    on_conflict: Literal["update", "ignore"]
+    on_conflict: Mode
     id_column: str = "id"
     lookup_columns: tuple[str, ...] = ()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
@@ -38,24 +38,44 @@ class UpsertCounts:
         return self.inserted + self.updated
 
 
+Mode = Literal["update", "merge", "ignore"]
+
+
 def upsert(
     conn: Connection,
     table: sa.Table,
     rows: Sequence[dict[str, Any]],
     id_column: str = "id",
-    update: bool = True,
+    mode: Mode = "update",
 ) -> UpsertCounts:
-    """Insert new rows; with ``update``, overwrite rows whose content changed."""
-    unique = list({row[id_column]: row for row in rows}.values())
+    """Insert new rows; for stored ids ``mode`` decides.
+
+    ``update`` overwrites rows whose content changed; ``merge`` does the same but never replaces
+    a stored value by a missing one (a sensor message without a location keeps the bay's);
+    ``ignore`` keeps the first delivery (observations are facts, re-deliveries change nothing).
+    """
+    unique = _unique(rows, id_column, merge=mode == "merge")
     in_batch_repeats = len(rows) - len(unique)
     if not unique:
         return UpsertCounts()
     if conn.dialect.name == "postgresql":
-        counts = _upsert_postgres(conn, table, unique, id_column, update)
+        counts = _upsert_postgres(conn, table, unique, id_column, mode)
     else:
-        counts = _upsert_sqlite(conn, table, unique, id_column, update)
+        counts = _upsert_sqlite(conn, table, unique, id_column, mode)
     counts.unchanged += in_batch_repeats
     return counts
+
+
+def _unique(rows: Sequence[dict[str, Any]], id_column: str, merge: bool) -> list[dict[str, Any]]:
+    """One row per id: the last one, or with ``merge`` the last known value of each column."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = row[id_column]
+        if merge and key in by_id:
+            by_id[key].update({k: v for k, v in row.items() if v is not None})
+        else:
+            by_id[key] = dict(row) if merge else row
+    return list(by_id.values())
 
 
 def _content_columns(table: sa.Table, id_column: str) -> list[str]:
@@ -63,7 +83,7 @@ def _content_columns(table: sa.Table, id_column: str) -> list[str]:
 
 
 def _upsert_postgres(
-    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], id_column: str, update: bool
+    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], id_column: str, mode: Mode
 ) -> UpsertCounts:
     columns = [column.name for column in table.columns]
     stage = f"_stage_{table.name}"
@@ -79,18 +99,21 @@ def _upsert_postgres(
             copy.write_row(
                 [convert(row.get(name)) for name, convert in zip(columns, converters, strict=True)]
             )
-    if update:
+    if mode == "ignore":
+        conflict = "DO NOTHING"
+    else:
+
+        def new(name: str) -> str:
+            incoming = f'EXCLUDED."{name}"'
+            return f'COALESCE({incoming}, t."{name}")' if mode == "merge" else incoming
+
         content = _content_columns(table, id_column)
-        assignments = ", ".join(
-            f'"{name}" = EXCLUDED."{name}"' for name in columns if name != id_column
-        )
+        assignments = ", ".join(f'"{name}" = {new(name)}' for name in columns if name != id_column)
         current = ", ".join(f't."{name}"' for name in content)
-        incoming = ", ".join(f'EXCLUDED."{name}"' for name in content)
+        incoming = ", ".join(new(name) for name in content)
         conflict = (
             f"DO UPDATE SET {assignments} WHERE ROW({current}) IS DISTINCT FROM ROW({incoming})"
         )
-    else:
-        conflict = "DO NOTHING"
     result = conn.exec_driver_sql(
         f'INSERT INTO "{table.name}" AS t ({quoted}) SELECT {quoted} FROM "{stage}" '
         f'ON CONFLICT ("{id_column}") {conflict} RETURNING (xmax = 0)'
@@ -114,32 +137,35 @@ def _identity(value: Any) -> Any:
 
 
 def _upsert_sqlite(
-    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], id_column: str, update: bool
+    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], id_column: str, mode: Mode
 ) -> UpsertCounts:
     existing = existing_ids(conn, table, [row[id_column] for row in rows], id_column)
     inserted = sum(1 for row in rows if row[id_column] not in existing)
     raw = conn.connection.driver_connection
     before = raw.total_changes  # type: ignore[union-attr]
-    statement = _sqlite_statement(table, id_column, update)
+    statement = _sqlite_statement(table, id_column, mode)
     conn.execute(statement, [_complete(table, row) for row in rows])
     changed = raw.total_changes - before  # type: ignore[union-attr]
     updated = max(changed - inserted, 0)
     return UpsertCounts(inserted, updated, len(rows) - inserted - updated)
 
 
-def _sqlite_statement(table: sa.Table, id_column: str, update: bool) -> Any:
+def _sqlite_statement(table: sa.Table, id_column: str, mode: Mode) -> Any:
     from sqlalchemy.dialects.sqlite import insert
 
     statement = insert(table)
-    if not update:
+    if mode == "ignore":
         return statement.on_conflict_do_nothing(index_elements=[id_column])
+
+    def new(name: str) -> Any:
+        incoming = statement.excluded[name]
+        return sa.func.coalesce(incoming, table.c[name]) if mode == "merge" else incoming
+
     content = _content_columns(table, id_column)
-    changed = sa.or_(
-        *[table.c[name].is_distinct_from(statement.excluded[name]) for name in content]
-    )
+    changed = sa.or_(*[table.c[name].is_distinct_from(new(name)) for name in content])
     return statement.on_conflict_do_update(
         index_elements=[id_column],
-        set_=_replace_all(table, statement, id_column),
+        set_={c.name: new(c.name) for c in table.columns if c.name != id_column},
         where=changed,
     )
 
@@ -186,10 +212,12 @@ def upsert_if_newer(
     rows: Sequence[dict[str, Any]],
     id_column: str,
     time_column: str,
+    or_equal: bool = False,
 ) -> None:
     """Insert rows, or replace stored ones only when ``time_column`` moves forward.
 
     Used for "latest state" tables: replaying old data can never roll the state back.
+    ``or_equal`` also accepts a recomputation for the same time (aggregates of many sensors).
     """
     if not rows:
         return
@@ -200,7 +228,11 @@ def upsert_if_newer(
     statement = statement.on_conflict_do_update(
         index_elements=[id_column],
         set_=_replace_all(table, statement, id_column),
-        where=table.c[time_column] < statement.excluded[time_column],
+        where=(
+            table.c[time_column] <= statement.excluded[time_column]
+            if or_equal
+            else table.c[time_column] < statement.excluded[time_column]
+        ),
     )
     conn.execute(statement, [_complete(table, row) for row in rows])
 

@@ -140,8 +140,10 @@ def db_upgrade() -> None:
 
 def main() -> None:
     from core.cli import serving  # registers serve and demo
+    from core.cli.sources import sources_app
 
     serving.register(app)
+    app.add_typer(sources_app, name="sources")
     try:
         app()
     except KeyboardInterrupt:

@@ -24,6 +24,7 @@ PortOption = Annotated[int | None, typer.Option(help="port to listen on")]
 
 def _run(api: ApiSettings, database: DatabaseSettings) -> None:
     import uvicorn
+
     from api.app import create_app
 
     typer.echo(f"Stadspuls API on http://{api.host}:{api.port}/  (OpenAPI: /openapi.json)")

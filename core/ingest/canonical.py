@@ -28,7 +28,21 @@ def records_from_values(handbook: Handbook, values: dict[str, Any]) -> list[Cano
     records: list[Canonical] = []
     present: dict[str, dict[str, Any]] = {}
     closest: tuple[int, Entity, list[str]] | None = None
-    for entity in handbook.entities:
+    named = values.get("entity")
+    if not _empty(named) and str(named).strip() not in handbook.entities_by_id:
+        known = ", ".join(handbook.entities_by_id)
+        raise RecordRejected(
+            [
+                Problem(
+                    "core.unknown-entity",
+                    f"unknown entity '{named}'; one of: {known}",
+                    None,
+                    named,
+                    known,
+                )
+            ]
+        )
+    for entity in _candidates(handbook, None if _empty(named) else str(named).strip()):
         mine = _values_for(entity, values, present)
         missing = [t.id for t in entity.terms if t.required and _empty(mine.get(t.id))]
         if not missing:
@@ -52,6 +66,13 @@ def records_from_values(handbook: Handbook, values: dict[str, Any]) -> list[Cano
             )
         ]
     )
+
+
+def _candidates(handbook: Handbook, named: str | None) -> list[Entity]:
+    """The named entity, else every entity the handbook lets files imply."""
+    if named is not None:
+        return [handbook.entities_by_id[named]]
+    return [entity for entity in handbook.entities if entity.inferred]
 
 
 def _values_for(
@@ -225,3 +246,66 @@ def load_json(data: bytes, origin: str) -> Any:
             f"{origin}: invalid JSON at line {error.lineno}, column {error.colno}: "
             f"{error.msg}{ending}"
         ) from None
+
+
+class CanonicalJsonAdapter:
+    """JSON objects with the handbook's term names: one object, an array, or JSON Lines.
+
+    The same form serves files and MQTT payloads (one message may carry an array). An object
+    names its entity in an ``entity`` member when it is not one the handbook lets files imply.
+    """
+
+    format_id = "json"
+    title = "JSON objects with the handbook's term names (object, array or JSON Lines)"
+    media_types: tuple[str, ...] = ("application/json", "application/x-ndjson")
+
+    def __init__(self, handbook: Handbook) -> None:
+        self.handbook = handbook
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        return filename.lower().endswith((".jsonl", ".ndjson"))
+
+    def read(self, stream: BinaryIO, context: ReadContext) -> Iterator[RawRecord]:
+        return (
+            RawRecord(context.source, context.origin, position, context.received_at, item)
+            for position, item in enumerate(json_documents(stream.read(), context.origin), 1)
+        )
+
+    def map(self, raw: RawRecord, context: ReadContext) -> list[Canonical]:
+        items = raw.content if isinstance(raw.content, list) else [raw.content]
+        records: list[Canonical] = []
+        problems: list[Problem] = []
+        for item in items:
+            if not isinstance(item, dict):
+                problems.append(Problem("core.datatype", "a JSON item is not an object", None,
+                                        str(item)[:80], "an object of term values"))
+                continue
+            try:
+                records.extend(records_from_values(self.handbook, item))
+            except RecordRejected as rejected:
+                problems.extend(rejected.problems)
+        if problems:
+            raise RecordRejected(problems)
+        return records
+
+
+def json_documents(data: bytes, origin: str) -> list[Any]:
+    """A JSON file as a list of items: an array's elements, one object, or JSON Lines."""
+    text = _decode(data, origin)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) < 2:
+            return [load_json(data, origin)]  # raises the precise error
+        items = []
+        for number, line in enumerate(lines, 1):
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise UnreadableInput(
+                    f"{origin}: line {number} is not JSON ({error.msg}); JSON Lines needs one "
+                    "JSON value per line"
+                ) from None
+        return items
+    return document if isinstance(document, list) else [document]

@@ -7,6 +7,7 @@ from; it ends either as stored canonical records or in quarantine with its probl
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -71,6 +72,7 @@ class ReadContext:
     received_at: datetime
     crs: str | None = None
     timezone: str | None = None
+    options: Mapping[str, str] = field(default_factory=dict)  # per-source adapter settings
 
 
 class RecordRejected(Exception):

@@ -89,4 +89,4 @@ def _quarantine_file(
     raw = RawRecord(context.source, context.origin, None, context.received_at, content)
     row = quarantine_row(pilot.id, adapter.format_id, raw, [Problem("core.unreadable", reason)])
     with engine.begin() as conn:
-        upsert(conn, QuarantineRecord.__table__, [row], update=False)  # type: ignore[attr-defined]
+        upsert(conn, QuarantineRecord.__table__, [row], mode="ignore")  # type: ignore[attr-defined]

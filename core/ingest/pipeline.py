@@ -200,8 +200,8 @@ class Pipeline:
             return None, [
                 Problem(
                     "core.reference",
-                    f"{term.refers_to} '{native}' is not known; deliver it (e.g. the DATEX II "
-                    f"parking table) before its {record.entity}s",
+                    f"{term.refers_to} '{native}' is not known; deliver the {term.refers_to} "
+                    f"(e.g. its table or register file) before its {record.entity}s",
                     f"{record.entity}.{term.id}",
                     native,
                     f"the id of a known {term.refers_to}",
@@ -255,13 +255,13 @@ class Pipeline:
                         store.table,
                         entity_rows,
                         store.id_column,
-                        update=store.on_conflict == "update",
+                        mode=store.on_conflict,
                     )
                 )
                 if self.pilot.after_store is not None:
                     self.pilot.after_store(conn, store.entity, entity_rows)
             if quarantined:
-                upsert(conn, QuarantineRecord.__table__, quarantined, update=False)  # type: ignore[attr-defined]
+                upsert(conn, QuarantineRecord.__table__, quarantined, mode="ignore")  # type: ignore[attr-defined]
         return counts
 
 

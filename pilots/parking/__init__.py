@@ -10,12 +10,17 @@ from functools import cache
 from pathlib import Path
 
 from core.handbook import load_handbook
-from core.ingest.canonical import CanonicalCsvAdapter, CanonicalGeoJsonAdapter
+from core.ingest.canonical import (
+    CanonicalCsvAdapter,
+    CanonicalGeoJsonAdapter,
+    CanonicalJsonAdapter,
+)
 from core.pilot import Adapter, DemoFile, Pilot
 from pilots.parking.adapters import Datex2Adapter, GentJsonAdapter
 from pilots.parking.collections import parking_collections
 from pilots.parking.rules import parking_rules
-from pilots.parking.stores import parking_stores, update_latest_state
+from pilots.parking.settings import ParkingSettings
+from pilots.parking.stores import after_store, parking_stores
 
 HERE = Path(__file__).parent
 
@@ -28,6 +33,7 @@ def pilot() -> Pilot:
         Datex2Adapter(),
         CanonicalCsvAdapter(handbook),
         CanonicalGeoJsonAdapter(handbook),
+        CanonicalJsonAdapter(handbook),
     ]
     return Pilot(
         id="parking",
@@ -38,7 +44,7 @@ def pilot() -> Pilot:
         stores=parking_stores(),
         collections=parking_collections(),
         migrations=HERE / "migrations" / "versions",
-        after_store=update_latest_state,
+        after_store=after_store(ParkingSettings().bay_stale_after),
         demo_files=[
             DemoFile(HERE / "demo" / "datex2-v2-table.xml", "datex2", "gent-datex"),
             DemoFile(HERE / "demo" / "datex2-v2-status.xml", "datex2", "gent-datex"),

@@ -10,6 +10,8 @@ from core.pilot import Collection
 from pilots.parking.models import (
     OCCUPANCY_ATTRIBUTES,
     SITE_ATTRIBUTES,
+    ParkingBay,
+    ParkingBayState,
     ParkingObservation,
     ParkingSite,
     ParkingSiteState,
@@ -54,6 +56,27 @@ def _observations_query() -> sa.Select[Any]:
     ).select_from(observation.join(site, site.c.id == observation.c.site_id))
 
 
+def _bays_query() -> sa.Select[Any]:
+    bay, state = table_of(ParkingBay), table_of(ParkingBayState)
+    return (
+        sa.select(
+            bay.c.id,
+            bay.c.geometry,
+            bay.c.minx,
+            bay.c.miny,
+            bay.c.maxx,
+            bay.c.maxy,
+            bay.c.zone_id,
+            bay.c.device,
+            bay.c.source,
+            sa.func.coalesce(state.c.status, "unknown").label("status"),
+            state.c.observed_at,
+        )
+        .select_from(bay.outerjoin(state, state.c.bay_id == bay.c.id))
+        .where(bay.c.geometry.is_not(None))  # a bay shows on the map once its place is known
+    )
+
+
 def parking_collections() -> list[Collection]:
     return [
         Collection(
@@ -96,5 +119,18 @@ def parking_collections() -> list[Collection]:
                 "vacant": "integer",
                 "occupancy": "number",
             },
+        ),
+        Collection(
+            id="parking-bays",
+            title="On-street parking bays and their state",
+            description=(
+                "On-street bays with a sensor, each with its latest state (free, occupied, "
+                "closed, unknown). Bays whose location is not yet known are not listed."
+            ),
+            query=_bays_query,
+            properties=("zone_id", "device", "source", "status", "observed_at"),
+            datetime_column="observed_at",
+            keywords=("parking", "on-street", "sensor", "real-time"),
+            queryables={"zone_id": "string", "status": "string"},
         ),
     ]

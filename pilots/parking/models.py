@@ -115,3 +115,45 @@ class ParkingSiteState(Occupancy, table=True):
 def table_of(model: type[SQLModel]) -> Any:
     """The SQLAlchemy table behind a SQLModel class."""
     return model.__table__  # type: ignore[attr-defined]
+
+
+class ParkingBay(SQLModel, table=True):
+    """An on-street bay with a sensor; its location may arrive later than its first state."""
+
+    __tablename__ = "parking_bay"
+    model_config = ConfigDict(arbitrary_types_allowed=True)  # type: ignore[assignment]
+
+    id: str = Field(primary_key=True)
+    source: str = Field(index=True)
+    native_id: str
+    zone_id: str | None = Field(default=None, foreign_key="parking_site.id", index=True)
+    device: str | None = None
+    geometry: BaseGeometry | None = Field(default=None, sa_column=Column(Geometry(), nullable=True))
+    minx: float | None = None
+    miny: float | None = None
+    maxx: float | None = None
+    maxy: float | None = None
+    updated_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+
+
+class ParkingBayObservation(SQLModel, table=True):
+    __tablename__ = "parking_bay_observation"
+    __table_args__ = (Index("ix_parking_bay_observation_bay_time", "bay_id", "observed_at"),)
+
+    id: str = Field(primary_key=True)
+    bay_id: str = Field(foreign_key="parking_bay.id")
+    source: str
+    observed_at: datetime = Field(sa_column=Column(Timestamp, nullable=False, index=True))
+    status: str
+    received_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+
+
+class ParkingBayState(SQLModel, table=True):
+    """The newest state of each bay (only ever replaced by a newer one)."""
+
+    __tablename__ = "parking_bay_state"
+
+    bay_id: str = Field(primary_key=True, foreign_key="parking_bay.id")
+    observation_id: str
+    observed_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+    status: str

@@ -8,11 +8,14 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from core.ingest.envelope import Canonical, stable_id
-from core.pilot import EntityStore
+from core.pilot import AfterStore, EntityStore
 from core.storage import upsert_if_newer
+from pilots.parking.bays import bay_observation_row, bay_row, update_bay_states
 from pilots.parking.models import (
     OCCUPANCY_ATTRIBUTES,
     SITE_ATTRIBUTES,
+    ParkingBay,
+    ParkingBayObservation,
     ParkingObservation,
     ParkingSite,
     ParkingSiteState,
@@ -82,6 +85,7 @@ def update_latest_state(conn: Connection, entity: str, rows: list[dict[str, Any]
 
 
 def parking_stores() -> list[EntityStore]:
+    """In storage order: what is referred to comes before what refers to it."""
     return [
         EntityStore(
             entity="site",
@@ -96,4 +100,28 @@ def parking_stores() -> list[EntityStore]:
             to_row=observation_row,
             on_conflict="ignore",
         ),
+        EntityStore(
+            entity="bay",
+            table=table_of(ParkingBay),
+            to_row=bay_row,
+            on_conflict="merge",
+        ),
+        EntityStore(
+            entity="bay_observation",
+            table=table_of(ParkingBayObservation),
+            to_row=bay_observation_row,
+            on_conflict="ignore",
+        ),
     ]
+
+
+def after_store(stale_after: float) -> AfterStore:
+    """The pilot's hook after each stored batch: keep latest states (and zones) current."""
+
+    def hook(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> None:
+        if entity == "observation":
+            update_latest_state(conn, entity, rows)
+        elif entity == "bay_observation":
+            update_bay_states(conn, rows, stale_after)
+
+    return hook

@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from typer.testing import CliRunner, Result
 
 from core.cli.main import app
+from core.pilot import load_registry
 from tests.conftest import FIXTURES
 
 PARKING = FIXTURES / "parking"
+PARKING_FORMATS = ", ".join(sorted(load_registry().get("parking").adapters))
 
 
 @pytest.fixture
@@ -142,7 +144,7 @@ def test_validate_json_report_of_a_valid_file(database: Path) -> None:
      (PARKING / "gent-wrong-shape.json", ["--format", "gent-json"], "error: gent-wrong-shape.json:"
       " The JSON is an object with keys 'type', 'features', which is none of the Opendatasoft"),
      (PARKING / "sites-wgs84.csv", ["--format", "xlsx"], "error: pilot 'parking' has no format "
-      "'xlsx'; known formats: csv, datex2, gent-json, geojson"),
+      f"'xlsx'; known formats: {PARKING_FORMATS}"),
      (PARKING / "sites-wgs84.csv", ["--output", "xml"], "error: --output must be text or json, "
       "not 'xml'"),
      (PARKING / "missing.csv", [], f"error: {PARKING / 'missing.csv'}: no such file"),
@@ -166,7 +168,7 @@ def test_validate_an_undetectable_file_exits_2(database: Path, tmp_path: Path) -
     result = run("validate", path, "-p", "parking")
     assert_clean_exit(result, 2)
     assert result.stderr == ("error: cannot tell the format of 'data.txt'; pass --format "
-                             "(one of: csv, datex2, gent-json, geojson)\n")
+                             f"(one of: {PARKING_FORMATS})\n")
 
 
 def test_an_unknown_pilot_exits_2(database: Path) -> None:

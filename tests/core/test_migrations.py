@@ -12,7 +12,12 @@ from core.migrate import has_schema
 from core.pilot import Registry
 
 #: Indexes the migrations create for one backend only (GIST on PostGIS, bbox on SQLite).
-BACKEND_INDEXES = {"ix_parking_site_geometry", "ix_parking_site_bbox"}
+BACKEND_INDEXES = {
+    "ix_parking_site_geometry",
+    "ix_parking_site_bbox",
+    "ix_parking_bay_geometry",
+    "ix_parking_bay_bbox",
+}
 
 
 def test_migrated_schema_matches_the_models(engine: Engine, registry: Registry) -> None:

@@ -14,7 +14,7 @@ from pilots.parking import HERE as PARKING_PACKAGE
 from tests.conftest import FIXTURES
 
 PARKING = FIXTURES / "parking"
-PARKING_FORMATS = "csv, datex2, gent-json, geojson"
+PARKING_FORMATS = ", ".join(sorted(load_registry().get("parking").adapters))
 #: Fixtures no single adapter claims, with the error detection gives for them.
 UNDETECTABLE = {
     "gent-empty.json": "cannot tell the format of 'gent-empty.json'; pass --format "
@@ -27,7 +27,7 @@ def expected_format(name: str) -> str:
         return "gent-json"
     if name.startswith("datex2-") and name.endswith(".xml"):
         return "datex2"
-    return {".csv": "csv", ".geojson": "geojson"}[Path(name).suffix]
+    return {".csv": "csv", ".geojson": "geojson", ".jsonl": "json"}[Path(name).suffix]
 
 
 DETECTABLE = [PARKING / name for name in (
@@ -38,7 +38,7 @@ DETECTABLE = [PARKING / name for name in (
     "gent-v2-records.json", "datex2-truncated-x.xml", "datex2-v3-status.xml",
     "datex2-v3-table.xml", "observations.csv", "sites-and-observations.csv",
     "sites-lambert2008.csv", "sites-lambert72.csv", "sites-wgs84.csv", "sites-wkt.csv",
-    "sites-lambert72.geojson", "sites.geojson", "truncated.geojson",
+    "sites-lambert72.geojson", "sites.geojson", "truncated.geojson", "bays.jsonl",
 )] + sorted((PARKING_PACKAGE / "demo").iterdir())
 
 

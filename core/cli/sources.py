@@ -1,0 +1,88 @@
+"""``stadspuls sources``: bind supplier feeds (pilot, format, topic) to source ids."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import OperationalError
+
+from core.cli.main import fail, unreachable
+from core.errors import StadspulsError
+from core.pilot import load_registry
+from core.runtime import open_database
+from core.settings import DatabaseSettings
+from core.sources import Source, add_source, list_sources, remove_source
+
+sources_app = typer.Typer(no_args_is_help=True, help="Supplier sources and their MQTT topics.")
+
+
+def _options(pairs: list[str]) -> dict[str, str]:
+    options = {}
+    for pair in pairs:
+        key, separator, value = pair.partition("=")
+        if not separator or not key:
+            raise fail(f"--option takes KEY=VALUE, not '{pair}'")
+        options[key.strip()] = value.strip()
+    return options
+
+
+@sources_app.command("add")
+def add(
+    source_id: Annotated[str, typer.Option("--id", help="source id, e.g. kortrijk-bays")],
+    pilot: Annotated[str, typer.Option(help="pilot id")],
+    format_id: Annotated[str, typer.Option("--format", help="format id, e.g. ttn")],
+    topic: Annotated[
+        str | None,
+        typer.Option(help="MQTT topic filter; default stadspuls/{pilot}/{id}/#"),
+    ] = None,
+    option: Annotated[
+        list[str] | None, typer.Option(help="adapter option KEY=VALUE (repeatable)")
+    ] = None,
+    timezone: Annotated[str | None, typer.Option(help="time zone of naive times")] = None,
+    crs: Annotated[str | None, typer.Option(help="CRS of coordinates")] = None,
+) -> None:
+    """Register a source."""
+    try:
+        registry = load_registry()
+        engine = open_database(DatabaseSettings(), registry)
+        source = add_source(
+            engine,
+            registry,
+            Source(id=source_id, pilot=pilot, format=format_id, topic=topic,
+                   options=_options(option or []), timezone=timezone, crs=crs),
+        )
+    except StadspulsError as error:
+        raise fail(str(error)) from None
+    except OperationalError as error:
+        raise fail(unreachable(error)) from None
+    typer.echo(f"source '{source.id}' added: {source.pilot}/{source.format} on "
+               f"{source.topic_filter}")
+
+
+@sources_app.command("list")
+def list_command() -> None:
+    """List the registered sources."""
+    try:
+        engine = open_database(DatabaseSettings(), load_registry())
+        sources = list_sources(engine)
+    except OperationalError as error:
+        raise fail(unreachable(error)) from None
+    if not sources:
+        typer.echo("no sources registered")
+    for source in sources:
+        extras = " ".join(f"{k}={v}" for k, v in source.options.items())
+        typer.echo(f"{source.id}\t{source.pilot}\t{source.format}\t{source.topic_filter}"
+                   f"{chr(9) + extras if extras else ''}")
+
+
+@sources_app.command("remove")
+def remove(source_id: Annotated[str, typer.Argument(help="source id")]) -> None:
+    """Remove a source (its data stays)."""
+    try:
+        remove_source(open_database(DatabaseSettings(), load_registry()), source_id)
+    except StadspulsError as error:
+        raise fail(str(error)) from None
+    except OperationalError as error:
+        raise fail(unreachable(error)) from None
+    typer.echo(f"source '{source_id}' removed")

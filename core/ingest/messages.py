@@ -1,0 +1,166 @@
+"""Messages (MQTT, HTTP push) into the pipeline: route by topic to a source, decode, ingest.
+
+What cannot even reach an adapter is quarantined here with its reason: a topic no source
+claims, an oversized payload, bytes that are not UTF-8, text that is not JSON. Everything else
+goes through the same pipeline as files, grouped per source, so a batch of messages is stored
+with one upsert per entity and a redelivered message changes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Engine
+
+from core.ingest.envelope import Problem, RawRecord, ReadContext
+from core.ingest.pipeline import Pipeline
+from core.ingest.quarantine import QuarantineRecord, quarantine_row
+from core.pilot import Registry
+from core.sources import Source, source_for_topic
+from core.storage import upsert
+
+DEFAULT_MAX_PAYLOAD = 256 * 1024
+
+
+class IncomingMessage(Protocol):
+    """What the router needs of a message (the MQTT consumer's Message has more)."""
+
+    @property
+    def topic(self) -> str: ...
+
+    @property
+    def payload(self) -> bytes: ...
+
+    @property
+    def received_at(self) -> datetime: ...
+
+
+@dataclass
+class SourceCounters:
+    accepted: int = 0
+    quarantined: int = 0
+
+
+@dataclass
+class RouterStats:
+    """Per-source counts of accepted and quarantined messages since the router started."""
+
+    by_source: dict[str, SourceCounters] = field(default_factory=dict)
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def count(self, source: str, accepted: int = 0, quarantined: int = 0) -> None:
+        counters = self.by_source.setdefault(source, SourceCounters())
+        counters.accepted += accepted
+        counters.quarantined += quarantined
+
+
+class MessageRouter:
+    """Turns batches of messages into stored records or quarantine rows; raises on DB errors
+    so the caller does not acknowledge the batch (it will be redelivered, harmlessly)."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        engine: Engine,
+        sources: Sequence[Source],
+        max_payload: int = DEFAULT_MAX_PAYLOAD,
+    ) -> None:
+        self.registry = registry
+        self.engine = engine
+        self.sources = list(sources)
+        self.max_payload = max_payload
+        self.stats = RouterStats()
+        self._pipelines: dict[str, Pipeline] = {}
+
+    def handle_batch(self, messages: Sequence[IncomingMessage]) -> None:
+        grouped: dict[str, tuple[Source, list[RawRecord]]] = {}
+        rejected: list[dict[str, Any]] = []
+        for message in messages:
+            source = source_for_topic(self.sources, message.topic)
+            content, problem = self._decode(message, source)
+            if problem is not None:
+                rejected.append(self._quarantine(message, source, problem))
+                continue
+            assert source is not None
+            raw = RawRecord(source.id, message.topic, None, message.received_at, content)
+            grouped.setdefault(source.id, (source, []))[1].append(raw)
+        for source, records in grouped.values():
+            summary = self._pipeline(source).run(records, _context(source))
+            self.stats.count(source.id, summary.valid, summary.quarantined)
+            self.stats.reasons.update(summary.reasons)
+        if rejected:
+            with self.engine.begin() as conn:
+                upsert(conn, QuarantineRecord.__table__, rejected, mode="ignore")  # type: ignore[attr-defined]
+
+    def _decode(
+        self, message: IncomingMessage, source: Source | None
+    ) -> tuple[Any, Problem | None]:
+        if source is None:
+            return None, Problem(
+                "core.unknown-topic",
+                f"no source claims topic '{message.topic}'",
+                None,
+                message.topic,
+                "a topic bound to a source",
+            )
+        if len(message.payload) > self.max_payload:
+            return None, Problem(
+                "core.oversized",
+                f"payload of {len(message.payload)} bytes exceeds the limit",
+                None,
+                len(message.payload),
+                f"at most {self.max_payload} bytes",
+            )
+        try:
+            text = message.payload.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return None, Problem("core.invalid-utf8", f"payload is not UTF-8 (byte {error.start})")
+        try:
+            return json.loads(text), None
+        except json.JSONDecodeError as error:
+            return None, Problem(
+                "core.invalid-json", f"payload is not JSON: {error.msg} at position {error.pos}"
+            )
+
+    def _quarantine(
+        self, message: IncomingMessage, source: Source | None, problem: Problem
+    ) -> dict[str, Any]:
+        payload = message.payload[: self.max_payload]
+        try:
+            content: str = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            content = "base64:" + base64.b64encode(payload).decode("ascii")
+        source_id = source.id if source else "-"
+        raw = RawRecord(source_id, message.topic, None, message.received_at, content)
+        self.stats.count(source_id, quarantined=1)
+        self.stats.reasons[problem.rule] += 1
+        return quarantine_row(
+            source.pilot if source else "-", source.format if source else "-", raw, [problem]
+        )
+
+    def _pipeline(self, source: Source) -> Pipeline:
+        pipeline = self._pipelines.get(source.id)
+        if pipeline is None:
+            pilot = self.registry.get(source.pilot)
+            pipeline = Pipeline(
+                pilot, pilot.adapter(source.format), self.engine, keep_reports=False
+            )
+            self._pipelines[source.id] = pipeline
+        return pipeline
+
+
+def _context(source: Source) -> ReadContext:
+    return ReadContext(
+        source=source.id,
+        origin="mqtt",
+        received_at=datetime.now(UTC),
+        crs=source.crs,
+        timezone=source.timezone,
+        options=dict(source.options),
+    )

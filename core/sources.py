@@ -1,0 +1,118 @@
+"""The source registry: which supplier feed delivers what, in which format, on which topic.
+
+A source binds a pilot and a format to how data arrives: an MQTT topic filter (by default the
+convention ``stadspuls/{pilot}/{source}/#``), files and HTTP push. Messages on a topic that no
+source claims are quarantined as such, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Column, Engine
+from sqlmodel import Field, SQLModel
+
+from core.errors import StadspulsError
+from core.pilot import Registry
+from core.types import JsonColumnType, Timestamp
+
+_SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class SourceError(StadspulsError):
+    """A source that cannot be added or found."""
+
+
+class Source(SQLModel, table=True):
+    __tablename__ = "source"
+
+    id: str = Field(primary_key=True)
+    pilot: str
+    format: str
+    topic: str | None = None
+    options: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JsonColumnType, nullable=False)
+    )
+    timezone: str | None = None
+    crs: str | None = None
+    created_at: datetime = Field(
+        default_factory=lambda: datetime.now(UTC), sa_column=Column(Timestamp, nullable=False)
+    )
+
+    @property
+    def topic_filter(self) -> str:
+        """The bound filter, or the default convention for this source."""
+        return self.topic or f"stadspuls/{self.pilot}/{self.id}/#"
+
+
+def _table() -> sa.Table:
+    return Source.__table__  # type: ignore[attr-defined, no-any-return]
+
+
+def add_source(engine: Engine, registry: Registry, source: Source) -> Source:
+    """Register ``source`` after checking its id, pilot, format and topic filter."""
+    if not _SOURCE_ID.match(source.id):
+        raise SourceError(f"source id '{source.id}' must be 1-64 letters, digits, '.', '_' or '-'")
+    pilot = registry.get(source.pilot)
+    pilot.adapter(source.format)
+    check_filter(source.topic_filter)
+    row: dict[str, Any] = source.model_dump()
+    with engine.begin() as conn:
+        if conn.execute(sa.select(_table().c.id).where(_table().c.id == source.id)).first():
+            raise SourceError(f"a source with id '{source.id}' exists already")
+        conn.execute(sa.insert(_table()), [row])
+    return source
+
+
+def list_sources(engine: Engine) -> list[Source]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(_table()).order_by(_table().c.id)).mappings().all()
+    return [Source.model_validate(dict(row)) for row in rows]
+
+
+def remove_source(engine: Engine, source_id: str) -> None:
+    with engine.begin() as conn:
+        result = conn.execute(sa.delete(_table()).where(_table().c.id == source_id))
+    if result.rowcount == 0:
+        raise SourceError(f"there is no source '{source_id}'")
+
+
+def check_filter(topic_filter: str) -> None:
+    """MQTT filter rules: '#' only last and alone in its level, '+' alone in its level."""
+    levels = topic_filter.split("/")
+    for index, level in enumerate(levels):
+        if "#" in level and (level != "#" or index != len(levels) - 1):
+            raise SourceError(f"topic filter '{topic_filter}': '#' must be the last level")
+        if "+" in level and level != "+":
+            raise SourceError(f"topic filter '{topic_filter}': '+' must fill a whole level")
+    if not topic_filter or topic_filter.startswith("$"):
+        raise SourceError(f"topic filter '{topic_filter}' is empty or a system topic")
+
+
+def topic_matches(topic_filter: str, topic: str) -> bool:
+    """Whether ``topic`` matches the MQTT ``topic_filter`` (with '+' and '#')."""
+    wanted, actual = topic_filter.split("/"), topic.split("/")
+    for index, level in enumerate(wanted):
+        if level == "#":
+            return True
+        if index >= len(actual) or (level != "+" and level != actual[index]):
+            return False
+    return len(wanted) == len(actual)
+
+
+def source_for_topic(sources: Sequence[Source], topic: str) -> Source | None:
+    """The source whose filter matches ``topic``; the most specific filter wins."""
+    matching = [source for source in sources if topic_matches(source.topic_filter, topic)]
+    if not matching:
+        return None
+    return max(matching, key=lambda source: _specificity(source.topic_filter))
+
+
+def _specificity(topic_filter: str) -> tuple[int, int]:
+    levels = topic_filter.split("/")
+    exact = sum(1 for level in levels if level not in ("+", "#"))
+    return (exact, -levels.count("#"))
