@@ -188,8 +188,8 @@ def test_ingest_prints_a_summary_and_a_second_run_finds_duplicates(database: Pat
         "observations.csv (csv): 7 records read, 3 valid; 3 rows new, 0 updated, "
         "0 unchanged duplicates; 4 records quarantined",
         "  1 x parking.vacant-within-capacity: vacant spaces (90) exceed the capacity (80)",
-        "  1 x core.reference: site 'P-NOPE' is not known; deliver it (e.g. the DATEX II parking "
-        "table) before its observations",
+        "  1 x core.reference: site 'P-NOPE' is not known; deliver the site (e.g. its table or "
+        "register file) before its observations",
         "  1 x core.timezone: time '2026-11-20 10:10:00' has no time zone; add an offset "
         "(e.g. +01:00 or Z) or declare the source's time zone",
         "  1 x core.minimum: vacant -3 is below 0 {spaces}",
