@@ -18,6 +18,7 @@ from core.ingest.canonical import (
 from core.pilot import Adapter, DemoFile, Pilot
 from pilots.parking.adapters import Datex2Adapter, GentJsonAdapter
 from pilots.parking.collections import parking_collections
+from pilots.parking.message_adapters import message_adapters
 from pilots.parking.rules import parking_rules
 from pilots.parking.settings import ParkingSettings
 from pilots.parking.stores import after_store, parking_stores
@@ -34,6 +35,7 @@ def pilot() -> Pilot:
         CanonicalCsvAdapter(handbook),
         CanonicalGeoJsonAdapter(handbook),
         CanonicalJsonAdapter(handbook),
+        *message_adapters(),
     ]
     return Pilot(
         id="parking",

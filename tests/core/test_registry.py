@@ -23,6 +23,9 @@ UNDETECTABLE = {
 
 
 def expected_format(name: str) -> str:
+    for prefix, format_id in (("ttn-", "ttn"), ("senml-", "senml"), ("ngsi-ld-", "ngsi-ld")):
+        if name.startswith(prefix):
+            return format_id
     if name.startswith("gent-") and name.endswith(".json"):
         return "gent-json"
     if name.startswith("datex2-") and name.endswith(".xml"):
@@ -39,6 +42,7 @@ DETECTABLE = [PARKING / name for name in (
     "datex2-v3-table.xml", "observations.csv", "sites-and-observations.csv",
     "sites-lambert2008.csv", "sites-lambert72.csv", "sites-wgs84.csv", "sites-wkt.csv",
     "sites-lambert72.geojson", "sites.geojson", "truncated.geojson", "bays.jsonl",
+    "messages/ttn-uplink.json", "messages/senml-garage.json", "messages/ngsi-ld-notification.json",
 )] + sorted((PARKING_PACKAGE / "demo").iterdir())
 
 
