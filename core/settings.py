@@ -38,8 +38,20 @@ class ApiSettings(BaseSettings):
 
 
 class MqttSettings(BaseSettings):
-    """Broker connection; no URL means the embedded broker of ``stadspuls demo``."""
+    """Broker connection and ingestion batching; no URL means the embedded broker of the demo."""
 
     model_config = _COMMON
 
     mqtt_url: str | None = None
+    mqtt_client_id: str | None = Field(
+        default=None, description="stable client id (persistent session); stadspuls-<host>"
+    )
+    mqtt_share_group: str | None = Field(
+        default=None, description="MQTT 5 shared-subscription group: workers split the feed"
+    )
+    mqtt_batch_size: int = Field(default=1000, ge=1)
+    mqtt_batch_latency: float = Field(default=0.2, gt=0, description="seconds")
+    mqtt_max_payload: int = Field(default=256 * 1024, ge=1, description="bytes")
+    metrics_port: int | None = Field(
+        default=None, description="port of the Prometheus /metrics endpoint of ingest-mqtt"
+    )

@@ -140,10 +140,14 @@ def db_upgrade() -> None:
 
 def main() -> None:
     from core.cli import serving  # registers serve and demo
+    from core.cli.mqtt import ingest_mqtt
+    from core.cli.simulate import simulate
     from core.cli.sources import sources_app
 
     serving.register(app)
     app.add_typer(sources_app, name="sources")
+    app.command("ingest-mqtt")(ingest_mqtt)
+    app.command("simulate")(simulate)
     try:
         app()
     except KeyboardInterrupt:

@@ -56,8 +56,16 @@ def register(app: typer.Typer) -> None:
         _run(api, DatabaseSettings())
 
     @app.command()
-    def demo(host: HostOption = None, port: PortOption = None) -> None:
-        """Load the sample data into the embedded database and serve the API."""
+    def demo(
+        host: HostOption = None,
+        port: PortOption = None,
+        live: Annotated[bool, typer.Option(help="simulate live sensor feeds over MQTT")] = True,
+    ) -> None:
+        """Load sample data, simulate live sensor feeds over MQTT, and serve the API.
+
+        Without STADSPULS_MQTT_URL an embedded broker runs in-process, so nothing needs to be
+        installed; sensors (garages and on-street bays) then change the data while you watch.
+        """
         api = ApiSettings()
         api = api.model_copy(update={k: v for k, v in (("host", host), ("port", port)) if v})
         database = DatabaseSettings()
@@ -69,4 +77,18 @@ def register(app: typer.Typer) -> None:
             typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
             raise typer.Exit(2) from None
         typer.echo(f"demo data loaded ({read} records) into {database.database_url}")
-        _run(api, database)
+        if not live:
+            _run(api, database)
+            return
+        from core.cli.live import LiveDemo
+
+        demo = LiveDemo(registry, engine)
+        try:
+            url = demo.start()
+            typer.echo(f"live: simulated garages and bay sensors publishing to {url}")
+            _run(api, database)
+        except (StadspulsError, OSError, ValueError) as error:
+            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(2) from None
+        finally:
+            demo.stop()

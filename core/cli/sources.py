@@ -49,15 +49,23 @@ def add(
         source = add_source(
             engine,
             registry,
-            Source(id=source_id, pilot=pilot, format=format_id, topic=topic,
-                   options=_options(option or []), timezone=timezone, crs=crs),
+            Source(
+                id=source_id,
+                pilot=pilot,
+                format=format_id,
+                topic=topic,
+                options=_options(option or []),
+                timezone=timezone,
+                crs=crs,
+            ),
         )
     except StadspulsError as error:
         raise fail(str(error)) from None
     except OperationalError as error:
         raise fail(unreachable(error)) from None
-    typer.echo(f"source '{source.id}' added: {source.pilot}/{source.format} on "
-               f"{source.topic_filter}")
+    typer.echo(
+        f"source '{source.id}' added: {source.pilot}/{source.format} on {source.topic_filter}"
+    )
 
 
 @sources_app.command("list")
@@ -72,8 +80,10 @@ def list_command() -> None:
         typer.echo("no sources registered")
     for source in sources:
         extras = " ".join(f"{k}={v}" for k, v in source.options.items())
-        typer.echo(f"{source.id}\t{source.pilot}\t{source.format}\t{source.topic_filter}"
-                   f"{chr(9) + extras if extras else ''}")
+        typer.echo(
+            f"{source.id}\t{source.pilot}\t{source.format}\t{source.topic_filter}"
+            f"{chr(9) + extras if extras else ''}"
+        )
 
 
 @sources_app.command("remove")

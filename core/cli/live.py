@@ -1,0 +1,116 @@
+"""The live parts of the demo and of ``stadspuls simulate``: sources, broker, simulator, worker.
+
+``prepare_simulation`` makes the platform ready to accept a simulated city (its sources and the
+bay register); ``LiveDemo`` runs an embedded broker when none is configured, the simulator and
+an ingest worker in background threads, so ``stadspuls demo`` shows data changing live.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from core.ingest.files import FileJob, process_file
+from core.ingest.mqtt import MqttConsumer
+from core.pilot import Registry
+from core.settings import MqttSettings
+from core.simulate import EmbeddedBroker, Simulation, publish
+from core.sources import Source, add_source, list_sources
+
+
+def prepare_simulation(simulation: Simulation, registry: Registry, engine: Engine) -> None:
+    """Register the simulation's sources (once) and ingest its register files."""
+    known = {source.id for source in list_sources(engine)}
+    for simulated in simulation.sources():
+        if simulated.id not in known:
+            add_source(
+                engine,
+                registry,
+                Source(
+                    id=simulated.id,
+                    pilot=simulated.pilot,
+                    format=simulated.format,
+                    topic=simulated.topic,
+                ),
+            )
+    for register in simulation.register_files():
+        pilot = registry.get(register.pilot)
+        _ingest_bytes(
+            pilot.id,
+            registry,
+            engine,
+            register.name,
+            register.content,
+            register.source,
+            register.format_id,
+        )
+
+
+def _ingest_bytes(
+    pilot_id: str,
+    registry: Registry,
+    engine: Engine,
+    name: str,
+    content: bytes,
+    source: str,
+    format_id: str,
+) -> None:
+    import tempfile
+    from pathlib import Path
+
+    pilot = registry.get(pilot_id)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        process_file(pilot, pilot.adapter(format_id), FileJob(path, source), engine, dry_run=False)
+
+
+@dataclass
+class LiveDemo:
+    """Broker (embedded unless configured), simulator and ingest worker for the demo."""
+
+    registry: Registry
+    engine: Engine
+    sensors: int = 60
+    rate: float = 20.0
+    broker: EmbeddedBroker | None = None
+    consumer: MqttConsumer | None = None
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    url: str = ""
+
+    def start(self) -> str:
+        """Start everything; returns the broker URL in use."""
+        from core.cli.mqtt import build_consumer
+
+        settings = MqttSettings()
+        if settings.mqtt_url:
+            self.url = settings.mqtt_url
+        else:
+            self.broker = EmbeddedBroker()
+            self.url = self.broker.start()
+        simulation = Simulation("parking", sensors=self.sensors, rate=self.rate)
+        prepare_simulation(simulation, self.registry, self.engine)
+        self.consumer, _router = build_consumer(settings, self.registry, self.engine, self.url)
+        self.consumer.start()
+        self.consumer.wait_subscribed(10)
+        threading.Thread(
+            target=self._simulate, args=(simulation,), daemon=True, name="stadspuls-simulator"
+        ).start()
+        return self.url
+
+    def _simulate(self, simulation: Simulation) -> None:
+        publish(self.url, simulation.setup_messages(), rate_per_second=self.rate * 5)
+        publish(self.url, simulation.messages(datetime.now(UTC)), self.rate, stop=self.stop_event)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        if self.consumer is not None:
+            self.consumer.stop()
+        if self.broker is not None:
+            self.broker.stop()
+
+
+__all__ = ["LiveDemo", "prepare_simulation"]

@@ -1,0 +1,24 @@
+"""What the consumer hands to ``handle_batch``: one MQTT message, decoupled from paho.
+
+The handler sees plain, immutable values, never a paho object: it can run in another thread,
+be tested without a broker, and cannot acknowledge a message behind the consumer's back.
+``mid`` is the packet id of the delivery; it is only meaningful to the consumer (for the
+acknowledgement) and is not an identity of the message: a redelivery may carry another one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One received message; ``received_at`` is timezone-aware UTC."""
+
+    topic: str
+    payload: bytes
+    qos: int
+    retain: bool
+    mid: int
+    received_at: datetime

@@ -1,0 +1,1 @@
+"""Tests of the MQTT consumer against real Mosquitto brokers."""
