@@ -49,7 +49,7 @@ class MqttSettings(BaseSettings):
     mqtt_share_group: str | None = Field(
         default=None, description="MQTT 5 shared-subscription group: workers split the feed"
     )
-    mqtt_batch_size: int = Field(default=1000, ge=1)
+    mqtt_batch_size: int = Field(default=5000, ge=1)
     mqtt_batch_latency: float = Field(default=0.2, gt=0, description="seconds")
     mqtt_max_payload: int = Field(default=256 * 1024, ge=1, description="bytes")
     metrics_port: int | None = Field(

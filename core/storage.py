@@ -82,9 +82,8 @@ def _content_columns(table: sa.Table, id_column: str) -> list[str]:
     return [c.name for c in table.columns if c.name != id_column and c.name not in VOLATILE_COLUMNS]
 
 
-def _upsert_postgres(
-    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], id_column: str, mode: Mode
-) -> UpsertCounts:
+def _stage(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> str:
+    """COPY ``rows`` into a session-private stage shaped like ``table``; returns its name."""
     columns = [column.name for column in table.columns]
     stage = f"_stage_{table.name}"
     quoted = ", ".join(f'"{name}"' for name in columns)
@@ -99,6 +98,15 @@ def _upsert_postgres(
             copy.write_row(
                 [convert(row.get(name)) for name, convert in zip(columns, converters, strict=True)]
             )
+    return stage
+
+
+def _upsert_postgres(
+    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], id_column: str, mode: Mode
+) -> UpsertCounts:
+    columns = [column.name for column in table.columns]
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    stage = _stage(conn, table, rows)
     if mode == "ignore":
         conflict = "DO NOTHING"
     else:
@@ -221,10 +229,22 @@ def upsert_if_newer(
     """
     if not rows:
         return
-    from sqlalchemy.dialects import postgresql, sqlite
+    if conn.dialect.name == "postgresql":
+        newest = _unique(sorted(rows, key=lambda row: row[time_column]), id_column, merge=False)
+        stage = _stage(conn, table, newest)
+        columns = [column.name for column in table.columns]
+        quoted = ", ".join(f'"{name}"' for name in columns)
+        assignments = ", ".join(f'"{n}" = EXCLUDED."{n}"' for n in columns if n != id_column)
+        compare = "<=" if or_equal else "<"
+        conn.exec_driver_sql(
+            f'INSERT INTO "{table.name}" AS t ({quoted}) SELECT {quoted} FROM "{stage}" '
+            f'ON CONFLICT ("{id_column}") DO UPDATE SET {assignments} '
+            f'WHERE t."{time_column}" {compare} EXCLUDED."{time_column}"'
+        )
+        return
+    from sqlalchemy.dialects import sqlite
 
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table)
+    statement = sqlite.insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=[id_column],
         set_=_replace_all(table, statement, id_column),

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from core.errors import UnreadableInput
@@ -75,22 +76,56 @@ def _candidates(handbook: Handbook, named: str | None) -> list[Entity]:
     return [entity for entity in handbook.entities if entity.inferred]
 
 
+@dataclass(frozen=True)
+class _EntityKeys:
+    """Which input keys fill which term of an entity, worked out once per entity."""
+
+    plain: dict[str, str]  # "vacant" -> "vacant"
+    prefixed: dict[str, str]  # "observation.vacant" -> "vacant" (wins over plain)
+    references: tuple[tuple[str, str], ...]  # (term, referred entity) filled from this row
+    geometry: str | None  # the geometry term, filled from lon/lat columns when absent
+
+
+_KEYS: dict[int, _EntityKeys] = {}
+
+
+def _keys(entity: Entity) -> _EntityKeys:
+    keys = _KEYS.get(id(entity))
+    if keys is None:
+        keys = _EntityKeys(
+            plain={term.id: term.id for term in entity.terms},
+            prefixed={f"{entity.id}.{term.id}": term.id for term in entity.terms},
+            references=tuple(
+                (term.id, term.refers_to)
+                for term in entity.terms
+                if term.datatype == "reference" and term.refers_to is not None
+            ),
+            geometry=next((t.id for t in entity.terms if t.datatype == "geometry"), None),
+        )
+        _KEYS[id(entity)] = keys
+    return keys
+
+
 def _values_for(
     entity: Entity, values: dict[str, Any], present: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
+    keys = _keys(entity)
     mine: dict[str, Any] = {}
-    for term in entity.terms:
-        for key in (f"{entity.id}.{term.id}", term.id):
-            if not _empty(values.get(key)):
-                mine[term.id] = values[key]
-                break
-        else:
-            if term.datatype == "reference" and term.refers_to in present:
-                mine[term.id] = present[term.refers_to]["id"]
-            elif term.datatype == "geometry":
-                point = _point(values)
-                if point is not None:
-                    mine[term.id] = point
+    for key, value in values.items():
+        term = keys.plain.get(key)
+        if term is not None and term not in mine and not _empty(value):
+            mine[term] = value
+    for key, value in values.items():
+        term = keys.prefixed.get(key)
+        if term is not None and not _empty(value):
+            mine[term] = value
+    for term, referred in keys.references:
+        if term not in mine and referred in present:
+            mine[term] = present[referred]["id"]
+    if keys.geometry is not None and keys.geometry not in mine:
+        point = _point(values)
+        if point is not None:
+            mine[keys.geometry] = point
     return mine
 
 
@@ -277,8 +312,15 @@ class CanonicalJsonAdapter:
         problems: list[Problem] = []
         for item in items:
             if not isinstance(item, dict):
-                problems.append(Problem("core.datatype", "a JSON item is not an object", None,
-                                        str(item)[:80], "an object of term values"))
+                problems.append(
+                    Problem(
+                        "core.datatype",
+                        "a JSON item is not an object",
+                        None,
+                        str(item)[:80],
+                        "an object of term values",
+                    )
+                )
                 continue
             try:
                 records.extend(records_from_values(self.handbook, item))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 
 from core.ingest.envelope import Problem, RawRecord, ReadContext
-from core.ingest.pipeline import Pipeline
+from core.ingest.pipeline import Checked, Pipeline
 from core.ingest.quarantine import QuarantineRecord, quarantine_row
 from core.pilot import Registry
 from core.sources import Source, source_for_topic
@@ -77,12 +77,14 @@ class MessageRouter:
         self.max_payload = max_payload
         self.stats = RouterStats()
         self._pipelines: dict[str, Pipeline] = {}
+        self._routes: dict[str, Source | None] = {}  # topic -> source; sensors repeat topics
 
-    def handle_batch(self, messages: Sequence[IncomingMessage]) -> None:
+    def handle_batch(self, messages: Sequence[IncomingMessage]) -> Callable[[], None]:
+        """Check a batch and return its commit (the consumer runs it, then acknowledges)."""
         grouped: dict[str, tuple[Source, list[RawRecord]]] = {}
         rejected: list[dict[str, Any]] = []
         for message in messages:
-            source = source_for_topic(self.sources, message.topic)
+            source = self._route(message.topic)
             content, problem = self._decode(message, source)
             if problem is not None:
                 rejected.append(self._quarantine(message, source, problem))
@@ -90,13 +92,29 @@ class MessageRouter:
             assert source is not None
             raw = RawRecord(source.id, message.topic, None, message.received_at, content)
             grouped.setdefault(source.id, (source, []))[1].append(raw)
+        writes: list[tuple[Pipeline, Checked]] = []
         for source, records in grouped.values():
-            summary = self._pipeline(source).run(records, _context(source))
+            pipeline = self._pipeline(source)
+            summary, checked = pipeline.prepare(records, _context(source))
+            writes += [(pipeline, part) for part in checked]
             self.stats.count(source.id, summary.valid, summary.quarantined)
             self.stats.reasons.update(summary.reasons)
-        if rejected:
-            with self.engine.begin() as conn:
-                upsert(conn, QuarantineRecord.__table__, rejected, mode="ignore")  # type: ignore[attr-defined]
+
+        def commit() -> None:
+            for pipeline, part in writes:
+                pipeline.write(part)
+            if rejected:
+                with self.engine.begin() as conn:
+                    upsert(conn, QuarantineRecord.__table__, rejected, mode="ignore")  # type: ignore[attr-defined]
+
+        return commit
+
+    def _route(self, topic: str) -> Source | None:
+        if topic not in self._routes:
+            if len(self._routes) > 100_000:
+                self._routes.clear()
+            self._routes[topic] = source_for_topic(self.sources, topic)
+        return self._routes[topic]
 
     def _decode(
         self, message: IncomingMessage, source: Source | None

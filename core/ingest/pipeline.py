@@ -62,6 +62,14 @@ class IngestSummary:
 Progress = Callable[[int], None]
 
 
+@dataclass
+class Checked:
+    """One checked batch: rows per entity, and quarantine rows, ready to be written."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    quarantined: list[dict[str, Any]]
+
+
 class Pipeline:
     """Runs raw records of one adapter through validation into storage (unless ``dry_run``)."""
 
@@ -101,20 +109,34 @@ class Pipeline:
 
         with relaxed_gc(), BatchWriter(lambda counts: summary.counts.add(counts)) as writer:  # type: ignore[arg-type]
             for batch in _batches(guarded(), self.batch_size):
-                self._run_batch(batch, context, summary, writer)
+                checked = self._check_batch(batch, context, summary)
+                if not self.dry_run and self.engine is not None:
+                    writer.submit(lambda checked=checked: self.write(checked))  # type: ignore[misc]
                 if progress is not None:
                     progress(summary.read)
         if failure:
             raise failure[0]
         return summary
 
-    def _run_batch(
-        self,
-        batch: list[RawRecord],
-        context: ReadContext,
-        summary: IngestSummary,
-        writer: BatchWriter,
-    ) -> None:
+    def prepare(
+        self, records: Iterable[RawRecord], context: ReadContext
+    ) -> tuple[IngestSummary, list[Checked]]:
+        """Check records without writing: the summary and the batches to :meth:`write` later.
+
+        Lets a caller overlap the checks of new records with the commit of earlier ones (the
+        MQTT worker acknowledges a batch only after its commit).
+        """
+        summary = IngestSummary()
+        with relaxed_gc():
+            checked = [
+                self._check_batch(batch, context, summary)
+                for batch in _batches(records, self.batch_size)
+            ]
+        return summary, checked
+
+    def _check_batch(
+        self, batch: list[RawRecord], context: ReadContext, summary: IngestSummary
+    ) -> Checked:
         mapped = [(raw, self._map(raw, context)) for raw in batch]
         self._prefetch_references(mapped, context.source)
         rows: dict[str, list[dict[str, Any]]] = {store.entity: [] for store in self.pilot.stores}
@@ -136,8 +158,7 @@ class Pipeline:
             summary.valid += 1
             for entity, row in accepted:
                 rows[entity].append(row)
-        if not self.dry_run and self.engine is not None:
-            writer.submit(lambda: self._write(rows, quarantined))
+        return Checked(rows, quarantined)
 
     def _map(self, raw: RawRecord, context: ReadContext) -> list[Canonical] | list[Problem]:
         if raw.problems:
@@ -238,10 +259,9 @@ class Pipeline:
                 found = fetch_columns(conn, store.table, ids, store.lookup_columns, store.id_column)
                 self._known.setdefault(entity, {}).update(found)
 
-    def _write(
-        self, rows: dict[str, list[dict[str, Any]]], quarantined: list[dict[str, Any]]
-    ) -> UpsertCounts:
-        """Store one checked batch in one transaction (runs on the writer thread)."""
+    def write(self, checked: Checked) -> UpsertCounts:
+        """Store one checked batch in one transaction (idempotent: safe to retry)."""
+        rows, quarantined = checked.rows, checked.quarantined
         counts = UpsertCounts()
         assert self.engine is not None
         with self.engine.begin() as conn:

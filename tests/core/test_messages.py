@@ -64,8 +64,8 @@ def test_messages_are_stored_and_redelivery_changes_nothing(
                                                    "observed_at": "2026-11-20T09:01:00Z",
                                                    "status": "free"}),
     ]
-    routed.handle_batch(batch)
-    routed.handle_batch(batch)  # an at-least-once redelivery
+    routed.handle_batch(batch)()
+    routed.handle_batch(batch)()  # an at-least-once redelivery
     assert count(engine, "parking_bay_observation") == 2
     assert count(engine, "parking_bay") == 2
     with engine.connect() as conn:
@@ -81,7 +81,7 @@ def test_undeliverable_messages_are_quarantined_with_their_reason(
     engine: Engine, registry: Registry
 ) -> None:
     routed = router(engine, registry, max_payload=160)
-    routed.handle_batch([
+    commit = routed.handle_batch([
         json_message("elsewhere/topic", {"a": 1}),
         Message("stadspuls/parking/zone/big", b"[" + b"1," * 100 + b"1]"),
         Message("stadspuls/parking/zone/bytes", b"\xff\xfe\x00"),
@@ -90,6 +90,8 @@ def test_undeliverable_messages_are_quarantined_with_their_reason(
                                                             "bay": "nope", "status": "free",
                                                             "observed_at": "2026-11-20T09:00Z"}),
     ])
+    assert quarantined(engine) == {}  # checked, not yet committed
+    commit()
     assert quarantined(engine) == {
         "elsewhere/topic": "core.unknown-topic",
         "stadspuls/parking/zone/big": "core.oversized",

@@ -28,7 +28,9 @@ from core.ingest.mqtt.metrics import ConsumerMetrics
 
 logger = logging.getLogger("stadspuls.mqtt")
 
-BatchHandler = Callable[[list[Message]], None]
+#: Stores a batch and returns None, or checks it and returns the commit to run next (the
+#: commit of batch N then overlaps the checks of batch N+1; acks still follow the commit).
+BatchHandler = Callable[[list[Message]], Callable[[], object] | None]
 _POLL = 0.1  # seconds between stop checks while the queue is empty
 
 
@@ -70,9 +72,14 @@ class Writer:
         self._max_retry_delay = max_retry_delay
         self._on_metrics = on_metrics
         self.failure: BaseException | None = None
+        self._commits: queue.Queue[tuple[list[Item], Callable[[], object]] | None] = queue.Queue(
+            maxsize=1
+        )
 
     def run(self) -> None:
         """Batch until stopped and drained; a bug here stops the consumer instead of hanging."""
+        committer = threading.Thread(target=self._commit_loop, name="mqtt-committer", daemon=True)
+        committer.start()
         try:
             while True:
                 items = self.take_batch()
@@ -81,9 +88,24 @@ class Writer:
                 elif self._stop.is_set():
                     return
         except BaseException as error:
-            self.failure = error
-            logger.exception("mqtt writer thread failed", extra={"event": "writer_failed"})
-            self._stop.set()
+            self._fail(error)
+        finally:
+            self._commits.put(None)
+            committer.join()
+
+    def _fail(self, error: BaseException) -> None:
+        self.failure = error
+        logger.exception("mqtt writer thread failed", extra={"event": "writer_failed"})
+        self._stop.set()
+
+    def _commit_loop(self) -> None:
+        """Run the commits that handlers returned, in order, then ack their batches."""
+        try:
+            while (job := self._commits.get()) is not None:
+                items, commit = job
+                self._until_done(items, commit)
+        except BaseException as error:
+            self._fail(error)
 
     def take_batch(self) -> list[Item]:
         """Up to ``batch_size`` items; empty when none arrived within the poll interval."""
@@ -112,18 +134,43 @@ class Writer:
         return items
 
     def deliver(self, items: list[Item]) -> None:
-        """Handle one batch until it succeeds (then ack it) or the consumer stops."""
+        """Handle one batch until it succeeds (then ack it) or the consumer stops.
+
+        A handler that returns a commit hands it to the committer thread, which retries it
+        and acks; this thread goes on with the next batch meanwhile.
+        """
+        messages = [item.message for item in items]
+        commit: list[Callable[[], object]] = []
+
+        def handle() -> None:
+            result = self._handle_batch(messages)
+            if callable(result):
+                commit.append(result)
+
+        if not self._retry(items, handle):
+            return
+        if commit:
+            self._commits.put((items, commit[0]))
+            return
+        self._done(items, started=items[0].arrived, attempts=1)
+
+    def _until_done(self, items: list[Item], commit: Callable[[], object]) -> None:
+        if self._retry(items, commit):
+            self._done(items, started=items[0].arrived, attempts=1)
+
+    def _retry(self, items: list[Item], step: Callable[[], object]) -> bool:
+        """Run ``step`` until it succeeds (True) or is abandoned while stopping (False)."""
         messages = [item.message for item in items]
         delay = self._retry_delay
         attempt = 0
         while True:
             attempt += 1
-            started = time.monotonic()
             try:
-                self._handle_batch(messages)
+                step()
+                return True
             except Exception as error:
                 if self._failed(messages, attempt, error, delay):
-                    return  # abandoned: it was the last attempt, made while stopping
+                    return False  # abandoned: it was the last attempt, made while stopping
                 self._stop.wait(delay)  # a stop wakes us for one last attempt
                 delay = min(delay * 2, self._max_retry_delay)
                 logger.info(
@@ -132,27 +179,25 @@ class Writer:
                     attempt + 1,
                     extra={"event": "batch_retry", "size": len(messages), "attempt": attempt + 1},
                 )
-                continue
-            handle_seconds = time.monotonic() - started
-            acked, stale = self._ack(items)
-            latency = time.monotonic() - items[0].arrived
-            self._metrics.batch_done(len(items), acked, stale, latency, handle_seconds)
-            logger.info(
-                "mqtt batch of %d stored, %d acked",
-                len(items),
-                acked,
-                extra={
-                    "event": "batch_stored",
-                    "size": len(items),
-                    "acked": acked,
-                    "stale": stale,
-                    "attempts": attempt,
-                    "handle_ms": round(handle_seconds * 1000, 1),
-                    "latency_ms": round(latency * 1000, 1),
-                },
-            )
-            self._publish_metrics()
-            return
+
+    def _done(self, items: list[Item], started: float, attempts: int) -> None:
+        handle_seconds = time.monotonic() - started
+        acked, stale = self._ack(items)
+        latency = time.monotonic() - items[0].arrived
+        self._metrics.batch_done(len(items), acked, stale, latency, handle_seconds)
+        logger.info(
+            "mqtt batch of %d stored, %d acked",
+            len(items),
+            acked,
+            extra={
+                "event": "batch_stored",
+                "size": len(items),
+                "acked": acked,
+                "stale": stale,
+                "latency_ms": round(latency * 1000, 1),
+            },
+        )
+        self._publish_metrics()
 
     def _failed(
         self, messages: list[Message], attempt: int, error: Exception, delay: float
