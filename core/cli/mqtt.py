@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from core.cli.main import fail, unreachable
 from core.errors import StadspulsError
 from core.ingest.messages import MessageRouter
 from core.ingest.mqtt import MqttConsumer, parse_broker_url, run_until_signalled
+from core.logs import configure_json_logging
 from core.pilot import Registry, load_registry
 from core.runtime import open_database
 from core.settings import DatabaseSettings, MqttSettings
@@ -57,7 +57,7 @@ def ingest_mqtt(
     metrics_port: Annotated[int | None, typer.Option(help="Prometheus /metrics port")] = None,
 ) -> None:
     """Consume the sources' MQTT feeds into the database until SIGTERM/SIGINT."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_json_logging()
     overrides = {
         "mqtt_share_group": share_group,
         "mqtt_client_id": client_id,
