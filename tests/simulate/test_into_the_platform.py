@@ -49,9 +49,9 @@ def test_a_simulated_city_ingests_without_quarantine(tmp_path: Path, registry: R
         records = adapter.read(io.BytesIO(register.content), context)
         assert Pipeline(pilot, adapter, engine).run(records, context).quarantined == 0
     router = MessageRouter(registry, engine, list_sources(engine))
-    router.handle_batch(delivered(simulation.setup_messages()))
+    router.handle_batch(delivered(simulation.setup_messages()))()
     start = datetime.now(UTC) - timedelta(minutes=30)
-    router.handle_batch(delivered(list(islice(simulation.messages(start), 400))))
+    router.handle_batch(delivered(list(islice(simulation.messages(start), 400))))()
     counts = {source: c.accepted for source, c in router.stats.by_source.items()}
     assert counts == {"sim-garages": 4 + 40, "sim-bays": 360}
     assert not router.stats.reasons
