@@ -77,3 +77,22 @@ def inside_belgium(geometry: BaseGeometry) -> bool:
     minx, miny, maxx, maxy = geometry.bounds
     bminx, bminy, bmaxx, bmaxy = BELGIUM_BOUNDS
     return bool(minx >= bminx and maxx <= bmaxx and miny >= bminy and maxy <= bmaxy)
+
+
+METRIC_CRS = "EPSG:3812"  # Lambert 2008: metres, conformal over all of Belgium
+
+
+@lru_cache(maxsize=4)
+def _from_wgs84(target: str) -> Transformer:
+    return Transformer.from_crs(
+        CRS.from_user_input(WGS84), CRS.from_user_input(target), always_xy=True
+    )
+
+
+def metric_area(geometry: BaseGeometry) -> float:
+    """The area in square metres of a lon/lat geometry, computed in Lambert 2008."""
+    transformer = _from_wgs84(METRIC_CRS)
+    projected = transform(
+        geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    )
+    return float(projected.area)

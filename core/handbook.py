@@ -20,9 +20,13 @@ Datatype = Literal[
 
 
 class Labels(BaseModel):
-    """A text in Dutch and English; Dutch is the handbook's authoritative language."""
+    """A text in Dutch and English; Dutch is the handbook's authoritative language.
 
-    model_config = ConfigDict(frozen=True)
+    Unknown keys are an error: an unquoted YAML flow mapping splits a text at its commas, and
+    the rest must not vanish silently from the definitions suppliers read.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
     nl: str
     en: str
 
@@ -30,7 +34,7 @@ class Labels(BaseModel):
 class References(BaseModel):
     """URIs of the matching terms in the standards the handbook aligns with."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     datex2: str | None = None
     sdm: str | None = None
     oslo: str | None = None
@@ -41,7 +45,7 @@ class References(BaseModel):
 class Term(BaseModel):
     """One attribute of an entity, with the constraints the validator enforces."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     id: str
     label: Labels
     definition: Labels
@@ -58,7 +62,7 @@ class Term(BaseModel):
 
 
 class Code(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     id: str
     label: Labels
     definition: Labels | None = None
@@ -66,7 +70,7 @@ class Code(BaseModel):
 
 
 class Codelist(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     id: str
     label: Labels
     codes: tuple[Code, ...]
@@ -79,7 +83,7 @@ class Codelist(BaseModel):
 class Rule(BaseModel):
     """A cross-term rule implemented by the pilot; the handbook gives its id and meaning."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     id: str
     entity: str
     terms: tuple[str, ...]
@@ -87,7 +91,7 @@ class Rule(BaseModel):
 
 
 class Entity(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     id: str
     label: Labels
     definition: Labels
@@ -103,10 +107,23 @@ class Entity(BaseModel):
         return {term.id: term for term in self.terms}
 
 
+class PrivacyScreen(BaseModel):
+    """Personal data a pilot refuses: keys and value patterns that mark it in raw input.
+
+    A record that carries any is rejected naming the field, and quarantine keeps only the
+    reason and a digest of the content, never the content.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    description: Labels
+    forbidden_keys: tuple[str, ...] = ()
+    forbidden_values: tuple[str, ...] = Field(default=(), description="regular expressions")
+
+
 class Handbook(BaseModel):
     """A pilot's definitions: the contract between suppliers and the platform."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     pilot: str
     title: Labels
     version: str
@@ -115,6 +132,7 @@ class Handbook(BaseModel):
     entities: tuple[Entity, ...]
     codelists: tuple[Codelist, ...] = ()
     rules: tuple[Rule, ...] = ()
+    privacy: PrivacyScreen | None = None
 
     @model_validator(mode="after")
     def _check_links(self) -> Handbook:

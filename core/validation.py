@@ -38,6 +38,13 @@ GENERIC_RULES: dict[str, str] = {
     "core.outside-belgium": "the location lies outside Belgium",
     "core.reference": "the record refers to an entity that is not known",
     "core.unknown-entity": "the record is of an entity the handbook does not define",
+    "core.personal-data": "the record carries personal data; it is refused and not kept",
+    "core.no-data": "the record carries no data the pilot can use",
+    "core.unreadable": "the file or payload cannot be read at all (kept whole in quarantine)",
+    "core.invalid-json": "a message payload is not JSON",
+    "core.invalid-utf8": "a message payload is not UTF-8 text (kept as base64)",
+    "core.oversized": "a message payload is larger than the configured limit",
+    "core.unknown-topic": "no source claims the MQTT topic of a message",
 }
 
 

@@ -139,6 +139,7 @@ def db_upgrade() -> None:
 
 
 def main() -> None:
+    import core.cli.handbook  # noqa: F401  (importing it registers the handbook command)
     from core.cli import serving  # registers serve and demo
     from core.cli.mqtt import ingest_mqtt
     from core.cli.simulate import simulate

@@ -298,7 +298,15 @@ class CanonicalJsonAdapter:
         self.handbook = handbook
 
     def sniff(self, head: bytes, filename: str) -> bool:
-        return filename.lower().endswith((".jsonl", ".ndjson"))
+        """JSON whose first object uses only the handbook's names (and lon/lat helpers)."""
+        first = _first_object(head)
+        if first is None:
+            return False
+        known = {"entity", *_LON, *_LAT}
+        for entity in self.handbook.entities:
+            known.update(term.id for term in entity.terms)
+            known.update(f"{entity.id}.{term.id}" for term in entity.terms)
+        return bool(first) and set(first) <= known
 
     def read(self, stream: BinaryIO, context: ReadContext) -> Iterator[RawRecord]:
         return (
@@ -329,6 +337,25 @@ class CanonicalJsonAdapter:
         if problems:
             raise RecordRejected(problems)
         return records
+
+
+def _first_object(head: bytes) -> dict[str, Any] | None:
+    """The first JSON object of a (possibly cut) head: a lone object, a line, an array item."""
+    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \r\n\t")
+    candidates = [text.split("\n", 1)[0]]
+    if text.startswith("["):
+        candidates.append(text[1:].lstrip())
+    decoder = json.JSONDecoder()
+    for candidate in candidates:
+        try:
+            value, _end = decoder.raw_decode(candidate)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return value[0]
+    return None
 
 
 def json_documents(data: bytes, origin: str) -> list[Any]:

@@ -29,6 +29,7 @@ from core.ingest.envelope import (
 from core.ingest.quarantine import QuarantineRecord, quarantine_row
 from core.ingest.writer import BatchWriter, relaxed_gc
 from core.pilot import Adapter, EntityStore, Pilot
+from core.privacy import Screen
 from core.storage import UpsertCounts, fetch_columns, upsert
 
 
@@ -94,6 +95,8 @@ class Pipeline:
             entity.id: _reference_terms(entity) for entity in pilot.handbook.entities
         }
         self._referenced = {term.refers_to for terms in self._references.values() for term in terms}
+        privacy = pilot.handbook.privacy
+        self._screen = Screen.from_handbook(privacy) if privacy is not None else None
 
     def run(
         self, records: Iterable[RawRecord], context: ReadContext, progress: Progress | None = None
@@ -163,6 +166,10 @@ class Pipeline:
     def _map(self, raw: RawRecord, context: ReadContext) -> list[Canonical] | list[Problem]:
         if raw.problems:
             return list(raw.problems)
+        if self._screen is not None:
+            personal = self._screen.problems(raw.content)
+            if personal:
+                return personal
         try:
             records = self.adapter.map(raw, context)
         except RecordRejected as rejected:

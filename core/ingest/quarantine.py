@@ -17,6 +17,9 @@ from sqlmodel import Field, SQLModel
 from core.ingest.envelope import Problem, RawRecord
 from core.types import JsonColumnType, Timestamp
 
+#: Rule id of the privacy screen (:mod:`core.privacy`); its records are stored redacted.
+PERSONAL_DATA_RULE = "core.personal-data"
+
 
 class QuarantineRecord(SQLModel, table=True):
     """A raw record that did not become harmonised data, and why."""
@@ -51,6 +54,9 @@ def quarantine_row(
     digest = hashlib.sha256(
         f"{raw.source}\x1f{raw.origin}\x1f{raw.position}\x1f{text}".encode()
     ).hexdigest()
+    if any(problem.rule == PERSONAL_DATA_RULE for problem in problems):
+        content_digest = hashlib.sha256(text.encode()).hexdigest()
+        text = f"(not kept: personal data; sha256 of the content {content_digest})"
     return {
         "id": digest,
         "pilot": pilot,

@@ -1,0 +1,47 @@
+"""The crowding pilot: "Drukte in de Stad" counts harmonised to one definitions handbook.
+
+The entry point ``stadspuls.pilots: crowding`` names :func:`pilot`, which builds the pilot when
+the registry loads (reading the handbook is I/O, so never at import time).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from core.handbook import load_handbook
+from core.ingest.canonical import (
+    CanonicalCsvAdapter,
+    CanonicalGeoJsonAdapter,
+    CanonicalJsonAdapter,
+)
+from core.pilot import Adapter, Pilot
+from pilots.crowding.adapters import crowding_adapters
+from pilots.crowding.collections import crowding_collections
+from pilots.crowding.rules import crowding_rules
+from pilots.crowding.stores import crowding_stores, update_latest_state
+
+HERE = Path(__file__).parent
+
+
+@cache
+def pilot() -> Pilot:
+    handbook = load_handbook(HERE / "handbook.yaml")
+    adapters: list[Adapter] = [
+        CanonicalCsvAdapter(handbook),
+        CanonicalGeoJsonAdapter(handbook),
+        CanonicalJsonAdapter(handbook),
+        *crowding_adapters(),
+    ]
+    return Pilot(
+        id="crowding",
+        title="Crowding (Drukte in de Stad)",
+        handbook=handbook,
+        rules=crowding_rules(),
+        adapters={adapter.format_id: adapter for adapter in adapters},
+        stores=crowding_stores(),
+        collections=crowding_collections(),
+        migrations=HERE / "migrations" / "versions",
+        after_store=update_latest_state,
+    )
+

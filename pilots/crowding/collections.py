@@ -1,0 +1,94 @@
+"""The crowding collections the API publishes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.pilot import Collection
+from pilots.crowding.models import CrowdingLocation, CrowdingLocationState, CrowdingObservation
+from pilots.crowding.stores import COUNT_ATTRIBUTES, LOCATION_ATTRIBUTES
+
+
+def _table(model: type[Any]) -> Any:
+    return model.__table__
+
+
+def _locations_query() -> sa.Select[Any]:
+    location, state = _table(CrowdingLocation), _table(CrowdingLocationState)
+    return sa.select(
+        location.c.id,
+        location.c.geometry,
+        location.c.minx,
+        location.c.miny,
+        location.c.maxx,
+        location.c.maxy,
+        *(location.c[name] for name in LOCATION_ATTRIBUTES),
+        location.c.source,
+        state.c.start,
+        state.c.end,
+        *(state.c[name] for name in COUNT_ATTRIBUTES),
+    ).select_from(location.outerjoin(state, state.c.location_id == location.c.id))
+
+
+def _observations_query() -> sa.Select[Any]:
+    location, observation = _table(CrowdingLocation), _table(CrowdingObservation)
+    return sa.select(
+        observation.c.id,
+        location.c.geometry,
+        location.c.minx,
+        location.c.miny,
+        location.c.maxx,
+        location.c.maxy,
+        observation.c.location_id,
+        location.c.name,
+        observation.c.start,
+        observation.c.end,
+        *(observation.c[name] for name in COUNT_ATTRIBUTES),
+        observation.c.derived,
+    ).select_from(observation.join(location, location.c.id == observation.c.location_id))
+
+
+def crowding_collections() -> list[Collection]:
+    return [
+        Collection(
+            id="crowding-locations",
+            title="Crowding measurement locations with their latest count",
+            description=(
+                "Counting lines, zones and detection areas, each with its most recent "
+                "aggregated count (characteristic, value, unit, coverage, level)."
+            ),
+            query=_locations_query,
+            properties=(*LOCATION_ATTRIBUTES, "source", "start", "end", *COUNT_ATTRIBUTES),
+            datetime_column="start",
+            keywords=("crowding", "drukte", "counts"),
+            queryables={
+                "kind": "string",
+                "city": "string",
+                "characteristic": "string",
+                "level": "string",
+                "value": "number",
+            },
+        ),
+        Collection(
+            id="crowding-observations",
+            title="Crowding counts (history)",
+            description=(
+                "Aggregated counts per interval: passages, presence, density, dwell time and "
+                "crowding level, at their location, with unit, modality, direction and quality."
+            ),
+            query=_observations_query,
+            properties=("location_id", "name", "start", "end", *COUNT_ATTRIBUTES, "derived"),
+            datetime_column="start",
+            keywords=("crowding", "drukte", "counts", "history"),
+            queryables={
+                "location_id": "string",
+                "characteristic": "string",
+                "modality": "string",
+                "direction": "string",
+                "unit": "string",
+                "value": "number",
+            },
+        ),
+    ]

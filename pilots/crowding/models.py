@@ -1,0 +1,88 @@
+"""Crowding tables: measurement locations, aggregated counts (history) and latest state.
+
+An observation's id is ``{location-id}@{start}~{characteristic}~{digest}``, the digest covering
+the remaining dimensions (end, unit, statistic, modality, direction, bearing, profile), so the
+same count delivered twice is the same row while a count in another direction is another row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import ConfigDict
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Column, Index
+from sqlmodel import Field, SQLModel
+
+from core.geometry_type import Geometry
+from core.types import JsonColumnType, Timestamp
+
+
+class CrowdingLocation(SQLModel, table=True):
+    __tablename__ = "crowding_location"
+    model_config = ConfigDict(arbitrary_types_allowed=True)  # type: ignore[assignment]
+
+    id: str = Field(primary_key=True)
+    source: str = Field(index=True)
+    native_id: str
+    name: str | None = None
+    kind: str
+    geometry: BaseGeometry = Field(sa_column=Column(Geometry(), nullable=False))
+    minx: float
+    miny: float
+    maxx: float
+    maxy: float
+    positive_bearing: float | None = None
+    area: float | None = None
+    technique: str | None = None
+    capacity: int | None = None
+    city: str | None = None
+    derived: list[str] = Field(
+        default_factory=list, sa_column=Column(JsonColumnType, nullable=False)
+    )
+    updated_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+
+
+class Count(SQLModel):
+    """The columns of one aggregated value (history and latest state alike)."""
+
+    characteristic: str
+    count_type: str
+    value: float | None = None
+    unit: str | None = None
+    statistic: str | None = None
+    modality: str | None = None
+    direction: str | None = None
+    bearing: float | None = None
+    profile: str | None = None
+    technique: str | None = None
+    accuracy: float | None = None
+    coverage: float | None = None
+    estimated: bool | None = None
+    level: str | None = None
+
+
+class CrowdingObservation(Count, table=True):
+    __tablename__ = "crowding_observation"
+    __table_args__ = (Index("ix_crowding_observation_location_start", "location_id", "start"),)
+
+    id: str = Field(primary_key=True)
+    location_id: str = Field(foreign_key="crowding_location.id")
+    source: str
+    start: datetime = Field(sa_column=Column(Timestamp, nullable=False, index=True))
+    end: datetime | None = Field(default=None, sa_column=Column(Timestamp, nullable=True))
+    derived: list[str] = Field(
+        default_factory=list, sa_column=Column(JsonColumnType, nullable=False)
+    )
+    received_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+
+
+class CrowdingLocationState(Count, table=True):
+    """The newest count of each location (only ever replaced by a newer one)."""
+
+    __tablename__ = "crowding_location_state"
+
+    location_id: str = Field(primary_key=True, foreign_key="crowding_location.id")
+    observation_id: str
+    start: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+    end: datetime | None = Field(default=None, sa_column=Column(Timestamp, nullable=True))

@@ -1,0 +1,105 @@
+"""How crowding canonical records become rows, and the latest state per location."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from core.ingest.envelope import Canonical, stable_id
+from core.pilot import EntityStore
+from core.storage import upsert_if_newer
+from pilots.crowding.models import (
+    Count,
+    CrowdingLocation,
+    CrowdingLocationState,
+    CrowdingObservation,
+)
+
+LOCATION_ATTRIBUTES = ("name", "kind", "positive_bearing", "area", "technique", "capacity", "city")
+COUNT_ATTRIBUTES = tuple(Count.model_fields)
+#: The dimensions besides location, start and characteristic that make a count distinct.
+_DIMENSIONS = ("end", "unit", "statistic", "modality", "direction", "bearing", "profile")
+
+
+def _table(model: type[Any]) -> Any:
+    return model.__table__
+
+
+def location_row(source: str, record: Canonical) -> dict[str, Any]:
+    values = record.values
+    geometry = values["geometry"]
+    minx, miny, maxx, maxy = geometry.bounds
+    row = {name: values.get(name) for name in LOCATION_ATTRIBUTES}
+    row.update(
+        id=stable_id(source, values["id"]),
+        source=source,
+        native_id=values["id"],
+        geometry=geometry,
+        minx=minx,
+        miny=miny,
+        maxx=maxx,
+        maxy=maxy,
+        derived=sorted(record.derived),
+        updated_at=datetime.now(UTC),
+    )
+    return row
+
+
+def observation_id(location_id: str, values: dict[str, Any]) -> str:
+    start: datetime = values["start"]
+    dimensions = "|".join(str(values.get(name)) for name in _DIMENSIONS)
+    digest = hashlib.sha1(dimensions.encode(), usedforsecurity=False).hexdigest()[:10]
+    return f"{location_id}@{start:%Y%m%dT%H%M%SZ}~{values['characteristic']}~{digest}"
+
+
+def observation_row(source: str, record: Canonical) -> dict[str, Any]:
+    values = record.values
+    location_id = stable_id(source, values["location"])
+    row = {name: values.get(name) for name in COUNT_ATTRIBUTES}
+    row.update(
+        id=observation_id(location_id, values),
+        location_id=location_id,
+        source=source,
+        start=values["start"],
+        end=values.get("end"),
+        derived=sorted(record.derived),
+        received_at=datetime.now(UTC),
+    )
+    return row
+
+
+def update_latest_state(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> None:
+    """Keep each location's newest count; older deliveries never roll it back."""
+    if entity != "observation" or not rows:
+        return
+    states = [
+        {
+            "location_id": row["location_id"],
+            "observation_id": row["id"],
+            "start": row["start"],
+            "end": row["end"],
+            **{name: row[name] for name in COUNT_ATTRIBUTES},
+        }
+        for row in rows
+    ]
+    upsert_if_newer(conn, _table(CrowdingLocationState), states, "location_id", "start")
+
+
+def crowding_stores() -> list[EntityStore]:
+    return [
+        EntityStore(
+            entity="location",
+            table=_table(CrowdingLocation),
+            to_row=location_row,
+            on_conflict="update",
+        ),
+        EntityStore(
+            entity="observation",
+            table=_table(CrowdingObservation),
+            to_row=observation_row,
+            on_conflict="ignore",
+        ),
+    ]
