@@ -378,3 +378,16 @@ def json_documents(data: bytes, origin: str) -> list[Any]:
                 ) from None
         return items
     return document if isinstance(document, list) else [document]
+
+
+def decoded_json(content: Any, rule: str) -> Any:
+    """A raw record's content as a JSON value (a caller may pass the payload undecoded)."""
+    if not isinstance(content, bytes | bytearray | str):
+        return content
+    try:
+        return json.loads(content)
+    except ValueError as error:
+        raise RecordRejected(
+            [Problem(rule, f"the message is not JSON ({error})", None, str(content[:80]),
+                     "a JSON message")]
+        ) from None

@@ -44,4 +44,3 @@ def pilot() -> Pilot:
         migrations=HERE / "migrations" / "versions",
         after_store=update_latest_state,
     )
-

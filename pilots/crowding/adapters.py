@@ -9,13 +9,12 @@ mapping itself lives in the pure parsers of :mod:`pilots.crowding.formats`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, BinaryIO
 
 from core.errors import UnreadableInput
-from core.ingest.canonical import json_documents
+from core.ingest.canonical import decoded_json, json_documents
 from core.ingest.envelope import Canonical, Problem, RawRecord, ReadContext, RecordRejected
 from core.pilot import Adapter
 from pilots.crowding.formats import problem
@@ -58,7 +57,7 @@ class _JsonRecordsAdapter:
 
     def map(self, raw: RawRecord, context: ReadContext) -> list[Canonical]:
         try:
-            items = self.items(_decoded(raw.content))
+            items = self.items(decoded_json(raw.content, "crowding.mapping"))
         except TelraamResponseError as error:
             raise RecordRejected([problem(str(error))]) from None
         if len(items) == 1:
@@ -107,18 +106,6 @@ class TelraamAdapter(_JsonRecordsAdapter):
 
     def map_item(self, item: Any, context: ReadContext) -> list[Canonical]:
         return map_telraam(item, context.options, context.timezone)
-
-
-def _decoded(content: Any) -> Any:
-    """The record as JSON value; a consumer that passes the payload undecoded is tolerated."""
-    if not isinstance(content, bytes | bytearray | str):
-        return content
-    try:
-        return json.loads(content)
-    except ValueError as error:
-        raise RecordRejected(
-            [problem(f"the message is not JSON ({error})", None, str(content[:80]), "JSON")]
-        ) from None
 
 
 def crowding_adapters() -> list[Adapter]:

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from core.ingest.envelope import Canonical, stable_id
 from core.pilot import EntityStore
+from core.rows import located_row
 from core.storage import upsert_if_newer
 from pilots.crowding.models import (
     Count,
@@ -29,23 +30,10 @@ def _table(model: type[Any]) -> Any:
 
 
 def location_row(source: str, record: Canonical) -> dict[str, Any]:
-    values = record.values
-    geometry = values["geometry"]
-    minx, miny, maxx, maxy = geometry.bounds
-    row = {name: values.get(name) for name in LOCATION_ATTRIBUTES}
-    row.update(
-        id=stable_id(source, values["id"]),
-        source=source,
-        native_id=values["id"],
-        geometry=geometry,
-        minx=minx,
-        miny=miny,
-        maxx=maxx,
-        maxy=maxy,
-        derived=sorted(record.derived),
-        updated_at=datetime.now(UTC),
-    )
-    return row
+    return {
+        **located_row(source, record, LOCATION_ATTRIBUTES),
+        "derived": sorted(record.derived),
+    }
 
 
 def observation_id(location_id: str, values: dict[str, Any]) -> str:

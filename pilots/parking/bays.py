@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from core.ingest.envelope import Canonical, stable_id
+from core.rows import located_row, newest
 from core.storage import upsert, upsert_if_newer
 from pilots.parking.models import (
     ParkingBay,
@@ -29,23 +30,10 @@ ZONE_DERIVED = ["capacity", "occupancy", "occupied", "status", "vacant"]
 
 
 def bay_row(source: str, record: Canonical) -> dict[str, Any]:
-    values = record.values
-    geometry = values.get("geometry")
-    bounds = geometry.bounds if geometry is not None else (None, None, None, None)
-    zone = values.get("zone")
-    return {
-        "id": stable_id(source, values["id"]),
-        "source": source,
-        "native_id": values["id"],
-        "zone_id": stable_id(source, zone) if zone is not None else None,
-        "device": values.get("device"),
-        "geometry": geometry,
-        "minx": bounds[0],
-        "miny": bounds[1],
-        "maxx": bounds[2],
-        "maxy": bounds[3],
-        "updated_at": datetime.now(UTC),
-    }
+    zone = record.values.get("zone")
+    row = located_row(source, record, ("device",))
+    row["zone_id"] = stable_id(source, zone) if zone is not None else None
+    return row
 
 
 def bay_observation_row(source: str, record: Canonical) -> dict[str, Any]:
@@ -64,11 +52,7 @@ def bay_observation_row(source: str, record: Canonical) -> dict[str, Any]:
 
 def update_bay_states(conn: Connection, rows: list[dict[str, Any]], stale_after: float) -> None:
     """Move each bay's state forward, then recompute the zones those bays belong to."""
-    newest: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        current = newest.get(row["bay_id"])
-        if current is None or row["observed_at"] > current["observed_at"]:
-            newest[row["bay_id"]] = row
+    latest = newest(rows, "bay_id", "observed_at")
     states = [
         {
             "bay_id": r["bay_id"],
@@ -76,7 +60,7 @@ def update_bay_states(conn: Connection, rows: list[dict[str, Any]], stale_after:
             "observed_at": r["observed_at"],
             "status": r["status"],
         }
-        for r in newest.values()
+        for r in latest
     ]
     upsert_if_newer(conn, table_of(ParkingBayState), states, "bay_id", "observed_at")
     bay = table_of(ParkingBay)
@@ -85,7 +69,7 @@ def update_bay_states(conn: Connection, rows: list[dict[str, Any]], stale_after:
         for (zone,) in conn.execute(
             sa.select(bay.c.zone_id)
             .distinct()
-            .where(bay.c.id.in_(list(newest)), bay.c.zone_id.is_not(None))
+            .where(bay.c.id.in_([r["bay_id"] for r in latest]), bay.c.zone_id.is_not(None))
         )
     ]
     if zones:

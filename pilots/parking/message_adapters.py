@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from core.errors import UnreadableInput
-from core.ingest.canonical import load_json
-from core.ingest.envelope import Canonical, Problem, RawRecord, ReadContext, RecordRejected
+from core.ingest.canonical import decoded_json, load_json
+from core.ingest.envelope import Canonical, RawRecord, ReadContext
 from core.pilot import Adapter
 from pilots.parking.formats.ngsi_ld import looks_like_ngsi_ld, map_ngsi_ld
 from pilots.parking.formats.senml import looks_like_senml, map_senml
@@ -75,26 +75,6 @@ def _record(context: ReadContext, position: int, message: Any) -> RawRecord:
     return RawRecord(context.source, context.origin, position, context.received_at, message)
 
 
-def _decoded(content: Any) -> Any:
-    """The message as JSON value; a consumer that passes the payload undecoded is tolerated."""
-    if not isinstance(content, bytes | bytearray | str):
-        return content
-    try:
-        return json.loads(content)
-    except ValueError as error:
-        raise RecordRejected(
-            [
-                Problem(
-                    "parking.mapping",
-                    f"the message is not JSON ({error})",
-                    None,
-                    str(content[:80]),
-                    "a JSON message",
-                )
-            ]
-        ) from None
-
-
 class _MessageAdapter:
     """What the message formats share: reading recorded messages and decoding live ones."""
 
@@ -109,7 +89,7 @@ class _MessageAdapter:
         return read_messages(stream.read(), context, self.is_message)
 
     def map(self, raw: RawRecord, context: ReadContext) -> list[Canonical]:
-        return self.map_message(_decoded(raw.content), raw, context)
+        return self.map_message(decoded_json(raw.content, "parking.mapping"), raw, context)
 
     def map_message(self, message: Any, raw: RawRecord, context: ReadContext) -> list[Canonical]:
         raise NotImplementedError

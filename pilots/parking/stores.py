@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from core.ingest.envelope import Canonical, stable_id
 from core.pilot import AfterStore, EntityStore
+from core.rows import located_row, newest
 from core.storage import upsert_if_newer
 from pilots.parking.bays import bay_observation_row, bay_row, update_bay_states
 from pilots.parking.models import (
@@ -24,23 +25,7 @@ from pilots.parking.models import (
 
 
 def site_row(source: str, record: Canonical) -> dict[str, Any]:
-    values = record.values
-    geometry = values["geometry"]
-    minx, miny, maxx, maxy = geometry.bounds
-    row = {term: values.get(term) for term in SITE_ATTRIBUTES}
-    row.update(
-        id=stable_id(source, values["id"]),
-        source=source,
-        native_id=values["id"],
-        geometry=geometry,
-        minx=minx,
-        miny=miny,
-        maxx=maxx,
-        maxy=maxy,
-        derived=sorted(record.derived),
-        updated_at=datetime.now(UTC),
-    )
-    return row
+    return {**located_row(source, record, SITE_ATTRIBUTES), "derived": sorted(record.derived)}
 
 
 def observation_id(site_id: str, observed_at: datetime) -> str:
@@ -66,11 +51,6 @@ def update_latest_state(conn: Connection, entity: str, rows: list[dict[str, Any]
     """Move each site's state forward to its newest observation; older ones never overwrite."""
     if entity != "observation" or not rows:
         return
-    newest: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        current = newest.get(row["site_id"])
-        if current is None or row["observed_at"] > current["observed_at"]:
-            newest[row["site_id"]] = row
     states = [
         {
             "site_id": row["site_id"],
@@ -79,7 +59,7 @@ def update_latest_state(conn: Connection, entity: str, rows: list[dict[str, Any]
             "derived": row["derived"],
             **{term: row[term] for term in OCCUPANCY_ATTRIBUTES},
         }
-        for row in newest.values()
+        for row in newest(rows, "site_id", "observed_at")
     ]
     upsert_if_newer(conn, table_of(ParkingSiteState), states, "site_id", "observed_at")
 
