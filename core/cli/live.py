@@ -70,12 +70,17 @@ def _ingest_bytes(
 
 @dataclass
 class LiveDemo:
-    """Broker (embedded unless configured), simulator and ingest worker for the demo."""
+    """Broker (embedded unless configured), simulators and ingest worker for the demo.
+
+    Garages and bay sensors publish at ``rate`` messages a second; ``counters`` pedestrian
+    counters publish their count of every minute, so the crowding collections fill too.
+    """
 
     registry: Registry
     engine: Engine
     sensors: int = 60
     rate: float = 20.0
+    counters: int = 12
     broker: EmbeddedBroker | None = None
     consumer: MqttConsumer | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
@@ -92,18 +97,23 @@ class LiveDemo:
             self.broker = EmbeddedBroker()
             self.url = self.broker.start()
         simulation = Simulation("parking", sensors=self.sensors, rate=self.rate)
-        prepare_simulation(simulation, self.registry, self.engine)
+        counters = Simulation("crowding", sensors=self.counters, rate=self.counters / 60)
+        for prepared in (simulation, counters):
+            prepare_simulation(prepared, self.registry, self.engine)
         self.consumer, _router = build_consumer(settings, self.registry, self.engine, self.url)
         self.consumer.start()
         self.consumer.wait_subscribed(10)
-        threading.Thread(
-            target=self._simulate, args=(simulation,), daemon=True, name="stadspuls-simulator"
-        ).start()
+        for name, simulated in (("simulator", simulation), ("counters", counters)):
+            threading.Thread(
+                target=self._simulate, args=(simulated,), daemon=True, name=f"stadspuls-{name}"
+            ).start()
         return self.url
 
     def _simulate(self, simulation: Simulation) -> None:
         publish(self.url, simulation.setup_messages(), rate_per_second=self.rate * 5)
-        publish(self.url, simulation.messages(datetime.now(UTC)), self.rate, stop=self.stop_event)
+        publish(
+            self.url, simulation.messages(datetime.now(UTC)), simulation.rate, stop=self.stop_event
+        )
 
     def stop(self) -> None:
         self.stop_event.set()

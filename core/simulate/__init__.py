@@ -13,7 +13,8 @@ city and the same stream on every machine. :func:`publish` sends a stream to a b
 :class:`EmbeddedBroker` provides one in-process when none is configured.
 
 A pilot gets a simulator by adding a factory to :data:`FEEDS` (a class following
-:class:`core.simulate.feeds.Feed`); parking is the only one so far, crowding counters are next.
+:class:`core.simulate.feeds.Feed`): parking (garages, TTN bay sensors) and crowding (counting
+lines reporting 1-minute passages).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from core.errors import StadspulsError
+from core.simulate.crowding_feed import CrowdingFeed
 from core.simulate.embedded_broker import EmbeddedBroker, EmbeddedBrokerError
 from core.simulate.feeds import (
     Feed,
@@ -37,7 +39,7 @@ from core.simulate.publisher import PublishError, PublishReport, publish
 #: Simulator factories by pilot id: ``factory(sensors=..., seed=..., **options)``.
 FEEDS: dict[str, Callable[..., Feed]] = {
     "parking": ParkingFeed,
-    # "crowding": CrowdingFeed,  # counters (Telraam-like) once the crowding pilot exists
+    "crowding": CrowdingFeed,
 }
 
 
@@ -94,6 +96,7 @@ class Simulation:
 
 __all__ = [
     "FEEDS",
+    "CrowdingFeed",
     "EmbeddedBroker",
     "EmbeddedBrokerError",
     "Feed",

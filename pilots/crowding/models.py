@@ -86,3 +86,34 @@ class CrowdingLocationState(Count, table=True):
     observation_id: str
     start: datetime = Field(sa_column=Column(Timestamp, nullable=False))
     end: datetime | None = Field(default=None, sa_column=Column(Timestamp, nullable=True))
+
+
+class CrowdingRollup(SQLModel, table=True):
+    """Counts rolled up into clock-aligned 15-minute and hourly buckets (see ``rollup.py``).
+
+    The dimensions are part of the key, so they are NOT NULL with ``''`` for "not given"
+    (a NULL in a key would let the same bucket be stored twice). ``bearing_key`` is the bearing
+    rounded to whole degrees (as text). ``value`` is NULL when no input had a usable value;
+    ``coverage`` is the fraction of the bucket the inputs covered (NULL: unknown, event counts);
+    a gap lowers coverage, it never becomes a zero.
+    """
+
+    __tablename__ = "crowding_rollup"
+    __table_args__ = (Index("ix_crowding_rollup_location_start", "location_id", "start"),)
+
+    location_id: str = Field(primary_key=True, foreign_key="crowding_location.id")
+    interval_minutes: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    start: datetime = Field(sa_column=Column(Timestamp, primary_key=True))
+    characteristic: str = Field(primary_key=True)
+    unit: str = Field(primary_key=True)
+    statistic: str = Field(primary_key=True)
+    modality: str = Field(primary_key=True)
+    direction: str = Field(primary_key=True)
+    bearing_key: str = Field(primary_key=True)
+    profile: str = Field(primary_key=True)
+    end: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+    value: float | None = None
+    coverage: float | None = None
+    inputs: int
+    estimated: bool
+    updated_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))

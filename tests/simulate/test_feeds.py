@@ -206,7 +206,7 @@ def test_a_city_of_garages_only_has_no_register() -> None:
 @pytest.mark.parametrize(
     ("arguments", "fragment"),
     [
-        ({"pilot": "crowding"}, "no simulator for pilot 'crowding'"),
+        ({"pilot": "accessibility"}, "no simulator for pilot 'accessibility'"),
         ({"rate": 0}, "rate must be a positive"),
         ({"sensors": 0}, "one sensor or more"),
         ({"sensors": 5, "garages": 6}, "garages (6)"),
