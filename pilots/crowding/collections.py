@@ -15,6 +15,13 @@ def _table(model: type[Any]) -> Any:
     return model.__table__
 
 
+def _density(value: Any, characteristic: Any, area: Any) -> Any:
+    """People per m² of a presence count at a zone with a known area (else null)."""
+    return sa.case(
+        (characteristic == "presence", value / sa.func.nullif(area, 0)), else_=None
+    ).label("density")
+
+
 def _locations_query() -> sa.Select[Any]:
     location, state = _table(CrowdingLocation), _table(CrowdingLocationState)
     return sa.select(
@@ -29,6 +36,7 @@ def _locations_query() -> sa.Select[Any]:
         state.c.start,
         state.c.end,
         *(state.c[name] for name in COUNT_ATTRIBUTES),
+        _density(state.c.value, state.c.characteristic, location.c.area),
     ).select_from(location.outerjoin(state, state.c.location_id == location.c.id))
 
 
@@ -47,6 +55,7 @@ def _observations_query() -> sa.Select[Any]:
         observation.c.end,
         *(observation.c[name] for name in COUNT_ATTRIBUTES),
         observation.c.derived,
+        _density(observation.c.value, observation.c.characteristic, location.c.area),
     ).select_from(observation.join(location, location.c.id == observation.c.location_id))
 
 
@@ -60,7 +69,14 @@ def crowding_collections() -> list[Collection]:
                 "aggregated count (characteristic, value, unit, coverage, level)."
             ),
             query=_locations_query,
-            properties=(*LOCATION_ATTRIBUTES, "source", "start", "end", *COUNT_ATTRIBUTES),
+            properties=(
+                *LOCATION_ATTRIBUTES,
+                "source",
+                "start",
+                "end",
+                *COUNT_ATTRIBUTES,
+                "density",
+            ),
             datetime_column="start",
             keywords=("crowding", "drukte", "counts"),
             queryables={
@@ -79,7 +95,15 @@ def crowding_collections() -> list[Collection]:
                 "crowding level, at their location, with unit, modality, direction and quality."
             ),
             query=_observations_query,
-            properties=("location_id", "name", "start", "end", *COUNT_ATTRIBUTES, "derived"),
+            properties=(
+                "location_id",
+                "name",
+                "start",
+                "end",
+                *COUNT_ATTRIBUTES,
+                "derived",
+                "density",
+            ),
             datetime_column="start",
             keywords=("crowding", "drukte", "counts", "history"),
             queryables={

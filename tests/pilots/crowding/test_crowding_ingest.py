@@ -72,3 +72,25 @@ def test_personal_data_is_refused_and_never_kept(engine: Engine, registry: Regis
     assert "field '$.mac_address'" in reasons[0][0]["message"]
     assert "field '$.sensor.last_seen[0]'" in reasons[1][0]["message"]
     assert all(reason[0]["found"] is None for reason in reasons)  # the value is not repeated
+
+
+def test_density_is_presence_per_square_metre_of_the_zone(
+    engine: Engine, registry: Registry
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from core.settings import ApiSettings, DatabaseSettings
+
+    crowding = registry.get("crowding")
+    process_file(crowding, crowding.adapter("json"), FileJob(CANONICAL, "gent"), engine,
+                 dry_run=False)
+    url = engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(ApiSettings(), DatabaseSettings(database_url=url))) as client:
+        items = client.get("/collections/crowding-observations/items",
+                           params={"limit": 100}).json()["features"]
+    by_characteristic = {f["properties"]["characteristic"]: f["properties"] for f in items}
+    presence = by_characteristic["presence"]
+    area = rows(engine, "SELECT area FROM crowding_location WHERE id = 'gent:grote-markt'")
+    assert presence["density"] == pytest.approx(420 / area[0]["area"])
+    assert by_characteristic["passages"]["density"] is None
