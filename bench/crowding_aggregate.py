@@ -62,7 +62,7 @@ def generate(dsn: str, rows: int, locations: int) -> float:
             (locations,),
         )
         conn.execute(
-            "INSERT INTO crowding_observation (id, location_id, source, start, \"end\", "
+            'INSERT INTO crowding_observation (id, location_id, source, start, "end", '
             "characteristic, count_type, value, unit, modality, direction, coverage, derived, "
             "received_at) "
             "SELECT 'bench:l' || (n %% %(loc)s) || '@' || (n / %(loc)s), "
@@ -143,9 +143,10 @@ def main() -> None:
         f"{minutes:,} minutes (table + indexes {size[0] if size else '?'}); "
         f"generated in {setup:.1f} s"
     )
-    print("server settings (defaults, untouched): " + ", ".join(
-        f"{name}={value[0] if value else '?'}" for name, value in settings.items()
-    ))
+    print(
+        "server settings (defaults, untouched): "
+        + ", ".join(f"{name}={value[0] if value else '?'}" for name, value in settings.items())
+    )
     print(f"output: {buckets:,} 15-minute buckets, {total:,.0f} passages in both")
     print(f"(a) rollup(conn, 15, ...) INSERT .. ON CONFLICT:  {best:8.2f} s")
     print(f"(b) hand-written GROUP BY, CREATE TABLE AS:        {floor:8.2f} s")

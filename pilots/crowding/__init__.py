@@ -19,7 +19,7 @@ from core.pilot import Adapter, Pilot
 from pilots.crowding.adapters import crowding_adapters
 from pilots.crowding.collections import crowding_collections
 from pilots.crowding.rules import crowding_rules
-from pilots.crowding.stores import crowding_stores, update_latest_state
+from pilots.crowding.stores import after_store, crowding_stores
 
 HERE = Path(__file__).parent
 
@@ -42,5 +42,5 @@ def pilot() -> Pilot:
         stores=crowding_stores(),
         collections=crowding_collections(),
         migrations=HERE / "migrations" / "versions",
-        after_store=update_latest_state,
+        after_store=after_store,
     )

@@ -7,7 +7,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.pilot import Collection
-from pilots.crowding.models import CrowdingLocation, CrowdingLocationState, CrowdingObservation
+from pilots.crowding.models import (
+    CrowdingLocation,
+    CrowdingLocationState,
+    CrowdingObservation,
+    CrowdingRollup,
+)
 from pilots.crowding.stores import COUNT_ATTRIBUTES, LOCATION_ATTRIBUTES
 
 
@@ -22,8 +27,25 @@ def _density(value: Any, characteristic: Any, area: Any) -> Any:
     ).label("density")
 
 
+def _latest_level(location: Any) -> Any:
+    """The level of the location's newest hourly roll-up that has one, and its rule."""
+    rollup = _table(CrowdingRollup)
+    newest = (
+        sa.select(rollup.c.level, rollup.c.level_rule)
+        .where(
+            rollup.c.location_id == location.c.id,
+            rollup.c.interval_minutes == 60,
+            rollup.c.level.is_not(None),
+        )
+        .order_by(rollup.c.start.desc())
+        .limit(1)
+    )
+    return newest
+
+
 def _locations_query() -> sa.Select[Any]:
     location, state = _table(CrowdingLocation), _table(CrowdingLocationState)
+    latest = _latest_level(location)
     return sa.select(
         location.c.id,
         location.c.geometry,
@@ -37,6 +59,12 @@ def _locations_query() -> sa.Select[Any]:
         state.c.end,
         *(state.c[name] for name in COUNT_ATTRIBUTES),
         _density(state.c.value, state.c.characteristic, location.c.area),
+        latest.with_only_columns(_table(CrowdingRollup).c.level)
+        .scalar_subquery()
+        .label("hourly_level"),
+        latest.with_only_columns(_table(CrowdingRollup).c.level_rule)
+        .scalar_subquery()
+        .label("hourly_level_rule"),
     ).select_from(location.outerjoin(state, state.c.location_id == location.c.id))
 
 
@@ -76,6 +104,8 @@ def crowding_collections() -> list[Collection]:
                 "end",
                 *COUNT_ATTRIBUTES,
                 "density",
+                "hourly_level",
+                "hourly_level_rule",
             ),
             datetime_column="start",
             keywords=("crowding", "drukte", "counts"),

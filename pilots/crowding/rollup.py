@@ -2,13 +2,15 @@
 
 Why one SQL statement: the history holds millions of 1-minute counts, so the rollup runs where
 the rows are. :func:`rollup` issues a single ``INSERT .. SELECT .. GROUP BY .. ON CONFLICT DO
-UPDATE`` on both backends; only the bucket arithmetic differs (``date_bin`` on PostgreSQL, epoch
-seconds on SQLite, formatted back to the text SQLAlchemy stores there).
+UPDATE`` on both backends. How rows meet their bucket differs (see :mod:`.rollup_sql`): on
+PostgreSQL the window's buckets are generated and each is aggregated on its own (a small hash
+table that never spills to disk), on SQLite each row's bucket is computed from its epoch.
 
-What goes in: interval counts that fit inside one bucket (so never longer than it), and
-passages events. Crowding levels are labels, not numbers, and are not rolled up; events of
-other characteristics (a presence reading sent as an event) are left out too, as the platform
-has no agreed meaning for them yet.
+What goes in: interval counts with a value that fit inside one bucket (so never longer than
+it), and passages events. An interval without a value is a gap like a missing row. Crowding
+levels are labels, not numbers, and are not rolled up; events of other characteristics (a
+presence reading sent as an event) are left out too, as the platform has no agreed meaning for
+them yet.
 
 What comes out, per location, bucket and series (unit, statistic, modality, direction, bearing
 to the degree, profile - a NULL dimension becomes ''):
@@ -25,6 +27,7 @@ to the degree, profile - a NULL dimension becomes ''):
   inputs weighted by their observed minutes (a half-covered quarter weighs half). For dwell
   time and medians that is an approximation (a median of medians is not the median; a mean
   dwell time should weigh by visitors, which we do not know), so those rows are ``estimated``.
+  Inputs that all observed nothing (coverage 0) give NULL, not 0.
 - ``estimated`` is also true when any input was estimated; ``inputs`` counts the input rows.
 
 Idempotent: each run recomputes every bucket of its window from all of that bucket's inputs,
@@ -69,9 +72,8 @@ def rollup(
     obs: sa.Table = CrowdingObservation.__table__  # type: ignore[attr-defined]
     target: sa.Table = CrowdingRollup.__table__  # type: ignore[attr-defined]
     postgres = conn.dialect.name == "postgresql"
-    sql = (PostgresBuckets if postgres else SqliteBuckets)(interval_minutes)
-    inputs = _inputs(obs, sql, start, end, location_ids).subquery("o")
-    select = _aggregate(inputs, sql, interval_minutes)
+    sql = (PostgresBuckets if postgres else SqliteBuckets)(interval_minutes, start, end)
+    select = _rows(_per_bucket(obs, sql, location_ids), sql)
     insert = (postgresql.insert if postgres else sqlite.insert)(target)
     statement = insert.from_select([c.name for c in select.selected_columns], select)
     excluded = statement.excluded
@@ -100,71 +102,83 @@ def _check_window(interval_minutes: int, start: datetime, end: datetime) -> None
             )
 
 
-def _inputs(
-    obs: sa.Table, sql: Buckets, start: datetime, end: datetime, location_ids: list[str] | None
-) -> sa.Select[Any]:
-    """One row per usable input: its bucket, its series keys, value and observed minutes."""
+def _per_bucket(obs: sa.Table, sql: Buckets, location_ids: list[str] | None) -> sa.Subquery:
+    """Sums per bucket and series: shares, observed minutes, input rows, any estimate.
+
+    The keys stay raw columns (NULL, not '') so the planner sees their real widths; they become
+    '' only on output. That is safe because stored dimensions are handbook codes, never ''.
+    """
     is_event = obs.c.count_type == "event"
-    inside_one_bucket = sa.and_(
-        obs.c.count_type == "interval",
-        obs.c.characteristic != "crowding-level",
-        obs.c.end > obs.c.start,
-        sql.ends_within_bucket(obs.c.start, obs.c.end),
+    statistic, characteristic = obs.c.statistic, obs.c.characteristic
+    minutes = sql.minutes(obs.c.start, obs.c.end) * sa.func.coalesce(obs.c.coverage, number(1))
+    summed = sa.or_(
+        statistic.in_(["instant", "total"]),
+        sa.and_(statistic.is_(None), characteristic == "passages"),
     )
-    observed = sa.case(
-        (is_event, sa.null()),
-        else_=sql.minutes(obs.c.start, obs.c.end) * sa.func.coalesce(obs.c.coverage, number(1)),
+    # An input's share: counts and instants as they are, means (and medians) times their
+    # observed minutes, so one sum serves every statistic.
+    share = sa.case(
+        (is_event, sa.func.coalesce(obs.c.value, number(1))),
+        (summed, obs.c.value),
+        else_=obs.c.value * minutes,
     )
-    query = sa.select(
-        obs.c.location_id,
-        sql.bucket(obs.c.start).label("bucket"),
-        *(sa.func.coalesce(obs.c[name], "").label(name) for name in _KEYS),
-        sa.func.coalesce(sql.bearing_key(obs.c.bearing), "").label("bearing_key"),
-        sa.case((is_event, sa.func.coalesce(obs.c.value, number(1))), else_=obs.c.value).label(
-            "value"
-        ),
-        observed.label("observed"),
-        obs.c.estimated,
-    ).where(
-        obs.c.start >= start,
-        obs.c.start < end,
-        sa.or_(inside_one_bucket, sa.and_(is_event, obs.c.characteristic == "passages")),
-    )
-    if location_ids is not None:
-        query = query.where(obs.c.location_id.in_(location_ids))
-    return query
-
-
-def _aggregate(o: sa.Subquery, sql: Buckets, interval_minutes: int) -> sa.Select[Any]:
-    """The GROUP BY over the inputs, columns in the rollup table's order."""
-    statistic, observed = o.c.statistic, o.c.observed
-    weighted = sa.func.sum(o.c.value * observed) / sa.func.nullif(
-        sa.func.sum(observed), number(0), type_=sa.Float
-    )
-    value = sa.case(
-        (statistic == "instant", sa.func.avg(o.c.value)),
+    # A CASE rather than AND/OR: the planner estimates it at half the rows instead of a ninth
+    # (two column-to-column comparisons), and sizes what follows accordingly.
+    usable = sa.case(
         (
-            sa.or_(
-                statistic == "total", sa.and_(o.c.characteristic == "passages", statistic == "")
+            obs.c.count_type == "interval",
+            sa.and_(
+                characteristic != "crowding-level",
+                obs.c.value.is_not(None),
+                obs.c.end > obs.c.start,
+                sql.ends_in_bucket(obs.c.start, obs.c.end),
             ),
-            sa.func.sum(o.c.value),
         ),
-        else_=weighted,
+        (is_event, characteristic == "passages"),
+        else_=sa.false(),
     )
-    fraction = sa.func.sum(observed, type_=sa.Float) / number(interval_minutes)
-    coverage = sa.case((fraction > number(1), number(1)), else_=fraction)
-    approximate = sa.or_(o.c.characteristic == "dwell-time", statistic == "median")
-    keys = [o.c.location_id, o.c.bucket, *(o.c[name] for name in _KEYS), o.c.bearing_key]
+    conditions = [*sql.in_window(obs.c.start), usable]
+    if location_ids is not None:
+        conditions.append(obs.c.location_id.in_(location_ids))
+    bearing = sql.bearing_degrees(obs.c.bearing)
+    keys = [obs.c.location_id, *(obs.c[name] for name in _KEYS), bearing]
+    sums = [
+        sa.func.sum(share).label("shares"),
+        sa.func.sum(sa.case((is_event, sa.null()), else_=minutes)).label("observed"),
+        sa.func.count().label("inputs"),
+        sql.any_true(obs.c.estimated).label("any_estimated"),
+    ]
+    columns = [*keys[:-1], bearing.label("bearing_key"), *sums]
+    return sql.per_bucket(obs.c.start, columns, keys, conditions)
+
+
+def _rows(a: sa.Subquery, sql: Buckets) -> sa.Select[Any]:
+    """The rollup rows in the table's column order, sorted by key so they reach the primary
+    key index in order (inserts in hash order cost 2.4 times as much at 10 M inputs)."""
+    statistic, characteristic, width = a.c.statistic, a.c.characteristic, sql.interval_minutes
+    shares, observed = a.c.shares, sa.type_coerce(a.c.observed, sa.Float)
+    counted = sa.and_(statistic.is_(None), characteristic == "passages")
+    value = sa.case(
+        (statistic == "instant", shares / sa.type_coerce(a.c.inputs, sa.Float)),
+        (sa.or_(statistic == "total", counted), shares),
+        else_=shares / sa.func.nullif(observed, number(0), type_=sa.Float),
+    )
+    coverage = sa.case((observed > number(width), number(1)), else_=observed / number(width))
+    estimated = sa.or_(
+        sa.func.coalesce(a.c.any_estimated, sa.false()),
+        characteristic == "dwell-time",
+        sa.func.coalesce(statistic, "") == "median",
+    )
     return sa.select(
-        o.c.location_id,
-        sa.literal_column(str(interval_minutes), sa.Integer).label("interval_minutes"),
-        sql.start_of(o.c.bucket).label("start"),
-        *(o.c[name] for name in _KEYS),
-        o.c.bearing_key,
-        sql.end_of(o.c.bucket).label("end"),
+        a.c.location_id,
+        sa.literal_column(str(width), sa.Integer).label("interval_minutes"),
+        sql.start_of(a.c.bucket).label("start"),
+        *(sa.func.coalesce(a.c[name], "").label(name) for name in _KEYS),
+        sa.func.coalesce(sa.cast(a.c.bearing_key, sa.Text), "").label("bearing_key"),
+        sql.end_of(a.c.bucket).label("end"),
         value.label("value"),
         coverage.label("coverage"),
-        sa.func.count().label("inputs"),
-        sa.or_(sql.any_true(o.c.estimated), approximate).label("estimated"),
+        a.c.inputs,
+        estimated.label("estimated"),
         sa.bindparam("updated_at", datetime.now(UTC), type_=Timestamp).label("updated_at"),
-    ).group_by(*keys)
+    ).order_by(sql.byte_order(a.c.location_id), a.c.bucket)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -57,6 +57,23 @@ def observation_row(source: str, record: Canonical) -> dict[str, Any]:
         received_at=datetime.now(UTC),
     )
     return row
+
+
+def after_store(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> None:
+    """After each stored batch: latest state, then roll-ups and levels of the touched hours."""
+    if entity != "observation" or not rows:
+        return
+    update_latest_state(conn, entity, rows)
+    from pilots.crowding.levels import assign_levels
+    from pilots.crowding.rollup import rollup
+
+    first = min(row["start"] for row in rows).replace(minute=0, second=0, microsecond=0)
+    last = max(row["start"] for row in rows).replace(minute=0, second=0, microsecond=0)
+    window = (first, last + timedelta(hours=1))
+    locations = sorted({row["location_id"] for row in rows})
+    for minutes in (15, 60):
+        rollup(conn, minutes, *window, location_ids=locations)
+        assign_levels(conn, minutes, *window)
 
 
 def update_latest_state(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> None:

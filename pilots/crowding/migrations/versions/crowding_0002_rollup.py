@@ -33,9 +33,8 @@ _DIMENSIONS = (
 def upgrade() -> None:
     op.create_table(
         "crowding_rollup",
-        sa.Column(
-            "location_id", sa.String(), sa.ForeignKey("crowding_location.id"), primary_key=True
-        ),
+        # No foreign key: rows come from observations, which reference their location already.
+        sa.Column("location_id", sa.String(), primary_key=True),
         sa.Column("interval_minutes", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("start", Timestamp, primary_key=True),
         *(sa.Column(name, sa.String(), primary_key=True) for name in _DIMENSIONS),
