@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from core.pilot import Collection
 from pilots.crowding.models import (
+    CrowdingCalibration,
     CrowdingLocation,
     CrowdingLocationState,
     CrowdingObservation,
@@ -45,6 +46,7 @@ def _latest_level(location: Any) -> Any:
 
 def _locations_query() -> sa.Select[Any]:
     location, state = _table(CrowdingLocation), _table(CrowdingLocationState)
+    calibration = _table(CrowdingCalibration)
     latest = _latest_level(location)
     return sa.select(
         location.c.id,
@@ -65,7 +67,15 @@ def _locations_query() -> sa.Select[Any]:
         latest.with_only_columns(_table(CrowdingRollup).c.level_rule)
         .scalar_subquery()
         .label("hourly_level_rule"),
-    ).select_from(location.outerjoin(state, state.c.location_id == location.c.id))
+        calibration.c.factor.label("calibration_factor"),
+        calibration.c.factor_low.label("calibration_factor_low"),
+        calibration.c.factor_high.label("calibration_factor_high"),
+        calibration.c.reference_location_id.label("calibrated_to"),
+    ).select_from(
+        location.outerjoin(state, state.c.location_id == location.c.id).outerjoin(
+            calibration, calibration.c.location_id == location.c.id
+        )
+    )
 
 
 def _observations_query() -> sa.Select[Any]:
@@ -106,6 +116,10 @@ def crowding_collections() -> list[Collection]:
                 "density",
                 "hourly_level",
                 "hourly_level_rule",
+                "calibration_factor",
+                "calibration_factor_low",
+                "calibration_factor_high",
+                "calibrated_to",
             ),
             datetime_column="start",
             keywords=("crowding", "drukte", "counts"),

@@ -122,3 +122,19 @@ class CrowdingRollup(SQLModel, table=True):
     level: str | None = None
     level_rule: str | None = None
     updated_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+
+
+class CrowdingCalibration(SQLModel, table=True):
+    """The factor that puts a location's counts on the scale of the location it replaces."""
+
+    __tablename__ = "crowding_calibration"
+
+    location_id: str = Field(primary_key=True, foreign_key="crowding_location.id")
+    reference_location_id: str = Field(foreign_key="crowding_location.id")
+    overlap_start: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+    overlap_end: datetime = Field(sa_column=Column(Timestamp, nullable=False))
+    factor: float
+    factor_low: float
+    factor_high: float
+    pairs: int
+    created_at: datetime = Field(sa_column=Column(Timestamp, nullable=False))
