@@ -84,7 +84,10 @@ def compute_extent(engine: Engine, collection: Collection) -> Extent:
     source = collection.query().subquery("extent")
     minx, miny, maxx, maxy = (source.c[name] for name in collection.bbox_columns)
     columns: list[sa.ColumnElement[Any]] = [
-        sa.func.min(minx), sa.func.min(miny), sa.func.max(maxx), sa.func.max(maxy),
+        sa.func.min(minx),
+        sa.func.min(miny),
+        sa.func.max(maxx),
+        sa.func.max(maxy),
     ]
     if collection.datetime_column is not None:
         when = source.c[collection.datetime_column]

@@ -44,11 +44,15 @@ def get_collection(
     return catalogue.get(collection_id)
 
 
-def get_items_query(request: Request, settings: SettingsDep) -> ItemsQuery:
-    return parse_items_query(request.query_params.multi_items(), settings)
-
-
 CollectionDep = Annotated[Collection, Depends(get_collection)]
+
+
+def get_items_query(
+    request: Request, settings: SettingsDep, collection: CollectionDep
+) -> ItemsQuery:
+    return parse_items_query(request.query_params.multi_items(), settings, collection.queryables)
+
+
 ItemsQueryDep = Annotated[ItemsQuery, Depends(get_items_query)]
 FeatureIdPath = Annotated[
     str, Path(alias="featureId", description="The id of a feature of the collection.")

@@ -89,9 +89,7 @@ async def _validation_error(request: Request, error: Exception) -> ProblemRespon
     parameter = location[-1] if len(location) > 1 else None
     message = str(first.get("msg", "invalid request"))
     detail = f"{parameter}: {message}" if parameter else message
-    return problem(
-        HTTPStatus.BAD_REQUEST, detail, instance=request.url.path, parameter=parameter
-    )
+    return problem(HTTPStatus.BAD_REQUEST, detail, instance=request.url.path, parameter=parameter)
 
 
 async def _http_error(request: Request, error: Exception) -> ProblemResponse:

@@ -52,6 +52,7 @@ class FeatureSource:
             conditions += self._bbox(query.bbox)
         if query.time is not None:
             conditions += self._time(query.time)
+        conditions += [self.source.c[name] == value for name, value in query.properties]
         return conditions
 
     def _bbox(self, bbox: BBox) -> list[sa.ColumnElement[bool]]:
@@ -121,9 +122,7 @@ class FeatureSource:
     def fetch_feature(self, conn: Connection, feature_id: str) -> dict[str, Any]:
         row = conn.execute(self.feature_statement(feature_id)).first()
         if row is None:
-            raise NotFound(
-                f"the collection '{self.collection.id}' has no feature '{feature_id}'"
-            )
+            raise NotFound(f"the collection '{self.collection.id}' has no feature '{feature_id}'")
         return self.render(row)
 
     def render(self, row: Sequence[Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -65,6 +65,7 @@ class ItemsQuery:
     bbox: BBox | None
     time: TimeFilter | None
     page: Page
+    properties: tuple[tuple[str, Any], ...] = ()  # equality filters on queryables
 
 
 def parse_bbox(value: str) -> BBox:
@@ -133,12 +134,21 @@ def parse_integer(value: str, parameter: str, minimum: int, maximum: int | None 
     return number
 
 
-def parse_items_query(params: Sequence[tuple[str, str]], settings: ApiSettings) -> ItemsQuery:
-    """The items request from its raw query string pairs; unknown or repeated keys are 400s."""
+def parse_items_query(
+    params: Sequence[tuple[str, str]],
+    settings: ApiSettings,
+    queryables: Mapping[str, str] | None = None,
+) -> ItemsQuery:
+    """The items request from its raw query string pairs; unknown or repeated keys are 400s.
+
+    A collection's queryables are accepted as equality filters (``?status=full``), the
+    OGC API - Features Part 1 recommendation for filtering on feature properties.
+    """
+    queryables = queryables or {}
     given: dict[str, str] = {}
     for key, value in params:
-        if key not in ITEMS_PARAMETERS:
-            known = ", ".join(ITEMS_PARAMETERS)
+        if key not in ITEMS_PARAMETERS and key not in queryables:
+            known = ", ".join((*ITEMS_PARAMETERS, *queryables))
             raise InvalidParameter(key, f"unknown query parameter; this endpoint takes {known}")
         if key in given:
             raise InvalidParameter(key, "given more than once")
@@ -153,11 +163,31 @@ def parse_items_query(params: Sequence[tuple[str, str]], settings: ApiSettings) 
     )
     bbox = given.get("bbox")
     time = given.get("datetime")
+    properties = tuple(
+        (key, _typed(value, key, queryables[key]))
+        for key, value in given.items()
+        if key in queryables and key not in ITEMS_PARAMETERS
+    )
     return ItemsQuery(
         bbox=None if bbox is None else parse_bbox(bbox),
         time=None if time is None else parse_datetime(time),
         page=page,
+        properties=properties,
     )
+
+
+def _typed(value: str, parameter: str, kind: str) -> Any:
+    """A filter value in the queryable's JSON Schema type."""
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+    except ValueError:
+        raise InvalidParameter(
+            parameter, f"'{value}' is not a{'n' if kind == 'integer' else ''} {kind}"
+        ) from None
+    return value
 
 
 def items_openapi_parameters(settings: ApiSettings) -> list[dict[str, Any]]:

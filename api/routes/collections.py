@@ -99,10 +99,18 @@ def describe(
         body["extent"] = described
     body["links"] = [
         link(href(request, settings, *here), "self", JSON, collection.title),
-        link(href(request, settings, *here, "items"), "items", GEOJSON,
-             f"{collection.title} (GeoJSON)"),
-        link(href(request, settings, *here, "queryables"), QUERYABLES_REL, SCHEMA_JSON,
-             "Queryable properties"),
+        link(
+            href(request, settings, *here, "items"),
+            "items",
+            GEOJSON,
+            f"{collection.title} (GeoJSON)",
+        ),
+        link(
+            href(request, settings, *here, "queryables"),
+            QUERYABLES_REL,
+            SCHEMA_JSON,
+            "Queryable properties",
+        ),
         licence_link(collection.licence),
     ]
     return body
@@ -122,18 +130,30 @@ def _extent(extent: Extent) -> dict[str, Any]:
 def router() -> APIRouter:
     routes = APIRouter(tags=["Data"])
     routes.add_api_route(
-        "/collections", list_collections, methods=["GET"], summary="The feature collections",
-        operation_id="getCollections", response_class=JSONResponse,
+        "/collections",
+        list_collections,
+        methods=["GET"],
+        summary="The feature collections",
+        operation_id="getCollections",
+        response_class=JSONResponse,
         responses=problem_responses(),
     )
     routes.add_api_route(
-        "/collections/{collectionId}", get_collection, methods=["GET"],
-        summary="One feature collection", operation_id="describeCollection",
-        response_class=JSONResponse, responses=problem_responses(404),
+        "/collections/{collectionId}",
+        get_collection,
+        methods=["GET"],
+        summary="One feature collection",
+        operation_id="describeCollection",
+        response_class=JSONResponse,
+        responses=problem_responses(404),
     )
     routes.add_api_route(
-        "/collections/{collectionId}/queryables", get_queryables, methods=["GET"],
-        summary="The queryable properties of a collection", operation_id="getQueryables",
-        response_class=SchemaJSONResponse, responses=problem_responses(404),
+        "/collections/{collectionId}/queryables",
+        get_queryables,
+        methods=["GET"],
+        summary="The queryable properties of a collection",
+        operation_id="getQueryables",
+        response_class=SchemaJSONResponse,
+        responses=problem_responses(404),
     )
     return routes

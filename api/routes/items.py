@@ -76,12 +76,14 @@ def _page_links(
     limit, offset = query.page.limit, query.page.offset
     if page.has_more:
         after = _with_offset(given, offset + limit)
-        links.append(link(href(request, settings, *items, query=after), "next", GEOJSON,
-                          "Next page"))
+        links.append(
+            link(href(request, settings, *items, query=after), "next", GEOJSON, "Next page")
+        )
     if offset > 0:
         before = _with_offset(given, max(offset - limit, 0))
-        links.append(link(href(request, settings, *items, query=before), "prev", GEOJSON,
-                          "Previous page"))
+        links.append(
+            link(href(request, settings, *items, query=before), "prev", GEOJSON, "Previous page")
+        )
     return links
 
 
@@ -94,14 +96,22 @@ def _with_offset(params: list[tuple[str, str]], offset: int) -> list[tuple[str, 
 def router(settings: ApiSettings) -> APIRouter:
     routes = APIRouter(tags=["Data"])
     routes.add_api_route(
-        "/collections/{collectionId}/items", get_items, methods=["GET"],
-        summary="The features of a collection", operation_id="getFeatures",
-        response_class=GeoJSONResponse, responses=problem_responses(400, 404),
+        "/collections/{collectionId}/items",
+        get_items,
+        methods=["GET"],
+        summary="The features of a collection",
+        operation_id="getFeatures",
+        response_class=GeoJSONResponse,
+        responses=problem_responses(400, 404),
         openapi_extra={"parameters": items_openapi_parameters(settings)},
     )
     routes.add_api_route(
-        "/collections/{collectionId}/items/{featureId}", get_item, methods=["GET"],
-        summary="One feature", operation_id="getFeature",
-        response_class=GeoJSONResponse, responses=problem_responses(404),
+        "/collections/{collectionId}/items/{featureId}",
+        get_item,
+        methods=["GET"],
+        summary="One feature",
+        operation_id="getFeature",
+        response_class=GeoJSONResponse,
+        responses=problem_responses(404),
     )
     return routes

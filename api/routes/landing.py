@@ -27,14 +27,25 @@ def landing(request: Request, settings: SettingsDep) -> JSONResponse:
             ),
             "links": [
                 link(href(request, settings), "self", JSON, "This document"),
-                link(href(request, settings, "openapi.json"), "service-desc", OPENAPI_JSON,
-                     "The API definition (OpenAPI 3.0)"),
-                link(href(request, settings, "docs"), "service-doc", HTML,
-                     "The API documentation"),
-                link(href(request, settings, "conformance"), "conformance", JSON,
-                     "The conformance classes the API implements"),
-                link(href(request, settings, "collections"), "data", JSON,
-                     "The collections of features"),
+                link(
+                    href(request, settings, "openapi.json"),
+                    "service-desc",
+                    OPENAPI_JSON,
+                    "The API definition (OpenAPI 3.0)",
+                ),
+                link(href(request, settings, "docs"), "service-doc", HTML, "The API documentation"),
+                link(
+                    href(request, settings, "conformance"),
+                    "conformance",
+                    JSON,
+                    "The conformance classes the API implements",
+                ),
+                link(
+                    href(request, settings, "collections"),
+                    "data",
+                    JSON,
+                    "The collections of features",
+                ),
                 licence_link(settings.licence),
             ],
         }
@@ -48,9 +59,20 @@ def conformance() -> JSONResponse:
 
 def router() -> APIRouter:
     routes = APIRouter(tags=["Capabilities"], responses=problem_responses())
-    routes.add_api_route("/", landing, methods=["GET"], summary="Landing page",
-                         operation_id="getLandingPage", response_class=JSONResponse)
-    routes.add_api_route("/conformance", conformance, methods=["GET"],
-                         summary="Conformance classes", operation_id="getConformanceDeclaration",
-                         response_class=JSONResponse)
+    routes.add_api_route(
+        "/",
+        landing,
+        methods=["GET"],
+        summary="Landing page",
+        operation_id="getLandingPage",
+        response_class=JSONResponse,
+    )
+    routes.add_api_route(
+        "/conformance",
+        conformance,
+        methods=["GET"],
+        summary="Conformance classes",
+        operation_id="getConformanceDeclaration",
+        response_class=JSONResponse,
+    )
     return routes

@@ -94,3 +94,27 @@ def test_density_is_presence_per_square_metre_of_the_zone(
     area = rows(engine, "SELECT area FROM crowding_location WHERE id = 'gent:grote-markt'")
     assert presence["density"] == pytest.approx(420 / area[0]["area"])
     assert by_characteristic["passages"]["density"] is None
+
+
+def test_counts_are_filtered_by_their_queryables(engine: Engine, registry: Registry) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from core.settings import ApiSettings, DatabaseSettings
+
+    crowding = registry.get("crowding")
+    process_file(crowding, crowding.adapter("json"), FileJob(CANONICAL, "gent"), engine,
+                 dry_run=False)
+    url = engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(ApiSettings(), DatabaseSettings(database_url=url))) as client:
+        path = "/collections/crowding-observations/items"
+        outgoing = client.get(path, params={"characteristic": "passages", "direction": "out"})
+        line = client.get(path, params={"location_id": "gent:veldstraat-line"})
+        big = client.get(path, params={"value": "420"})
+        wrong = client.get(path, params={"value": "many"})
+        unknown = client.get(path, params={"colour": "red"})
+    assert [f["properties"]["value"] for f in outgoing.json()["features"]] == [288]
+    assert line.json()["numberMatched"] == 2
+    assert [f["properties"]["characteristic"] for f in big.json()["features"]] == ["presence"]
+    assert wrong.status_code == 400 and wrong.json()["parameter"] == "value"
+    assert unknown.status_code == 400 and "location_id" in unknown.json()["detail"]
