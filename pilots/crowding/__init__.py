@@ -19,6 +19,7 @@ from core.pilot import Adapter, Pilot
 from pilots.crowding.adapters import crowding_adapters
 from pilots.crowding.collections import crowding_collections
 from pilots.crowding.rules import crowding_rules
+from pilots.crowding.settings import CrowdingSettings
 from pilots.crowding.stores import after_store, crowding_stores
 
 HERE = Path(__file__).parent
@@ -37,7 +38,7 @@ def pilot() -> Pilot:
         id="crowding",
         title="Crowding (Drukte in de Stad)",
         handbook=handbook,
-        rules=crowding_rules(),
+        rules=crowding_rules(CrowdingSettings().max_delay),
         adapters={adapter.format_id: adapter for adapter in adapters},
         stores=crowding_stores(),
         collections=crowding_collections(),

@@ -8,7 +8,7 @@ A zone's area is derived in Lambert 2008 (EPSG:3812), a metric CRS for Belgium, 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core.geo import metric_area
@@ -96,6 +96,26 @@ def _geometry_fits_kind(record: Canonical) -> str | None:
     return None
 
 
+def max_delay_check(max_delay: float | None) -> RuleCheck:
+    """The delay rule for a configured limit (none: every count is on time)."""
+
+    def check(record: Canonical) -> str | None:
+        if max_delay is None:
+            return None
+        values = record.values
+        ended = values.get("end") or values.get("start")
+        if not isinstance(ended, datetime):
+            return None
+        late = (datetime.now(UTC) - ended).total_seconds()
+        if late > max_delay:
+            return (
+                f"the count arrives {late:.0f} s after its interval ended (limit {max_delay:g} s)"
+            )
+        return None
+
+    return check
+
+
 CHECKS: dict[str, RuleCheck] = {
     "crowding.start-before-end": _start_before_end,
     "crowding.interval-length": _interval_length,
@@ -106,5 +126,7 @@ CHECKS: dict[str, RuleCheck] = {
 }
 
 
-def crowding_rules() -> PilotRules:
-    return PilotRules(derive=derive, checks=CHECKS)
+def crowding_rules(max_delay: float | None = None) -> PilotRules:
+    return PilotRules(
+        derive=derive, checks={**CHECKS, "crowding.max-delay": max_delay_check(max_delay)}
+    )

@@ -66,3 +66,17 @@ def test_the_level_and_the_rule_that_decided_it(
     values: dict[str, Any], history: list[float], expected: Level | None
 ) -> None:
     assert level_of(row(**values), history, weeks=8, min_samples=4) == expected
+
+
+def test_a_late_count_breaks_the_configured_delay() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from core.ingest.envelope import Canonical
+    from pilots.crowding.rules import max_delay_check
+
+    ended = datetime.now(UTC) - timedelta(hours=2)
+    record = Canonical("observation", {"start": ended - timedelta(minutes=15), "end": ended})
+    assert max_delay_check(None)(record) is None
+    assert max_delay_check(3 * 3600)(record) is None
+    message = max_delay_check(3600)(record)
+    assert message is not None and "limit 3600 s" in message
