@@ -114,6 +114,8 @@ class Pilot:
     migrations: Path | None = None
     after_store: AfterStore | None = None
     demo_files: Sequence[DemoFile] = ()
+    #: Adds the pilot's own commands to a typer app (``stadspuls <pilot-id> ...``).
+    commands: Callable[[Any], None] | None = None
 
     @cached_property
     def validator(self) -> Validator:

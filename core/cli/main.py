@@ -138,6 +138,19 @@ def db_upgrade() -> None:
     typer.echo(f"database schema is up to date ({settings.database_url.split('@')[-1]})")
 
 
+def _register_pilot_commands() -> None:
+    """``stadspuls <pilot> ...`` for pilots that bring commands of their own."""
+    try:
+        registry = load_registry()
+    except StadspulsError:
+        return  # the generic commands still work and report the registry's problem
+    for pilot in registry:
+        if pilot.commands is not None:
+            group = typer.Typer(no_args_is_help=True, help=f"{pilot.title}: pilot commands.")
+            pilot.commands(group)
+            app.add_typer(group, name=pilot.id)
+
+
 def main() -> None:
     import core.cli.handbook  # noqa: F401  (importing it registers the handbook command)
     from core.cli import serving  # registers serve and demo
@@ -148,6 +161,7 @@ def main() -> None:
     serving.register(app)
     app.add_typer(sources_app, name="sources")
     app.command("ingest-mqtt")(ingest_mqtt)
+    _register_pilot_commands()
     app.command("simulate")(simulate)
     try:
         app()

@@ -17,6 +17,7 @@ from core.ingest.canonical import (
 )
 from core.pilot import Adapter, Pilot
 from pilots.crowding.adapters import crowding_adapters
+from pilots.crowding.cli import register as register_commands
 from pilots.crowding.collections import crowding_collections
 from pilots.crowding.rules import crowding_rules
 from pilots.crowding.settings import CrowdingSettings
@@ -44,4 +45,5 @@ def pilot() -> Pilot:
         collections=crowding_collections(),
         migrations=HERE / "migrations" / "versions",
         after_store=after_store,
+        commands=register_commands,
     )

@@ -9,7 +9,8 @@ Two ways, as the handbook allows, and each value records which one decided it:
   25 % calm, 60 % normal, 90 % busy, above very busy;
 * **baseline** — otherwise (passages, or presence without area or capacity): the same weekday
   and time of day over the previous ``weeks`` weeks (the nulmeting), coverage-corrected; up to
-  the 25th percentile calm, 75th normal, 95th busy, above very busy. Fewer than
+  the 25th percentile calm, 75th normal, 95th busy, above very busy. A location calibrated
+  against the one it replaced inherits that one's weeks, rescaled by the factor. Fewer than
   ``min_samples`` comparable buckets give no level rather than a guess.
 
 A bucket covered less than half gives no level: a partial count would look calm.
@@ -26,7 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pilots.crowding.models import CrowdingLocation, CrowdingRollup
+from pilots.crowding.models import CrowdingCalibration, CrowdingLocation, CrowdingRollup
 
 LEVELS = ("calm", "normal", "busy", "very-busy")
 DENSITY_THRESHOLDS = (0.27, 0.72, 1.33)  # people per m², Fruin walkway LOS B/D/E limits
@@ -118,7 +119,9 @@ def assign_levels(
     rows = [dict(row) for row in conn.execute(window).mappings()]
     if not rows:
         return 0
-    past = _history(conn, rows, interval_minutes, start - timedelta(weeks=weeks), end)
+    since = start - timedelta(weeks=weeks)
+    past = _history(conn, rows, interval_minutes, since, end)
+    _add_calibrated_history(conn, rows, past, interval_minutes, since, end)
     updates = []
     for row in rows:
         comparable = [
@@ -141,6 +144,32 @@ def assign_levels(
     )
     conn.execute(statement, updates)
     return sum(1 for update in updates if update["level"] is not None)
+
+
+def _add_calibrated_history(
+    conn: Connection,
+    rows: list[dict[str, Any]],
+    past: dict[tuple[Any, ...], float],
+    interval_minutes: int,
+    since: datetime,
+    until: datetime,
+) -> None:
+    """A location that replaced another inherits its baseline: the old series' buckets,
+    divided by the calibration factor (old ≈ factor * new), fill the weeks it has no own data
+    for. So a change of supplier does not reset the baseline."""
+    calibration = CrowdingCalibration.__table__  # type: ignore[attr-defined]
+    locations = sorted({row["location_id"] for row in rows})
+    links = conn.execute(
+        sa.select(
+            calibration.c.location_id, calibration.c.reference_location_id, calibration.c.factor
+        ).where(calibration.c.location_id.in_(locations))
+    ).all()
+    for new, old, factor in links:
+        if not factor:
+            continue
+        stand_in = [{**row, "location_id": old} for row in rows if row["location_id"] == new]
+        for key, value in _history(conn, stand_in, interval_minutes, since, until).items():
+            past.setdefault((new, *key[1:]), value / factor)
 
 
 def _pk() -> tuple[str, ...]:

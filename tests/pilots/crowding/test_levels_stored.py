@@ -70,3 +70,29 @@ def test_a_busy_hour_against_eight_weeks_of_the_same_hour(
         ).all()
     assert levels[-1][1:] == (900.0, "very-busy", "baseline-8w-p25-p75-p95")
     assert levels[0][2] is None  # the oldest week has no past to compare with
+
+
+def test_a_new_supplier_inherits_the_baseline_through_its_calibration(
+    engine: Engine, registry: Registry, tmp_path: Path
+) -> None:
+    from pilots.crowding.models import CrowdingCalibration
+
+    weeks = {NOW - timedelta(weeks=week): 400.0 + 40 * week for week in range(1, 9)}
+    old = counts(tmp_path, weeks)
+    crowding = registry.get("crowding")
+    process_file(crowding, crowding.adapter("json"), FileJob(old, "old"), engine, dry_run=False)
+    # the new radar counts half of what the camera did, and has only this hour
+    new = counts(tmp_path, {NOW: 300.0})
+    process_file(crowding, crowding.adapter("json"), FileJob(new, "new"), engine, dry_run=False)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(CrowdingCalibration.__table__).values(  # type: ignore[attr-defined]
+            location_id="new:line", reference_location_id="old:line", overlap_start=NOW,
+            overlap_end=NOW, factor=2.0, factor_low=1.9, factor_high=2.1, pairs=24,
+            created_at=NOW))
+        assert assign_levels(conn, 60, NOW, NOW + timedelta(hours=1)) >= 1
+        level = conn.execute(sa.text(
+            "SELECT level, level_rule FROM crowding_rollup WHERE location_id = 'new:line' "
+            "AND interval_minutes = 60")).one()
+    # the camera's weeks 440..720 are 220..360 on the radar's scale: p25 255, p75 325, so
+    # 300 is normal; without the calibration one hour of its own would give no level at all
+    assert tuple(level) == ("normal", "baseline-8w-p25-p75-p95")
