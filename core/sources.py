@@ -18,6 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from core.errors import StadspulsError
 from core.pilot import Registry
+from core.storage import table_of
 from core.types import JsonColumnType, Timestamp
 
 _SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -50,7 +51,7 @@ class Source(SQLModel, table=True):
 
 
 def _table() -> sa.Table:
-    return Source.__table__  # type: ignore[attr-defined, no-any-return]
+    return table_of(Source)
 
 
 def add_source(engine: Engine, registry: Registry, source: Source) -> Source:

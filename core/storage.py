@@ -41,6 +41,12 @@ class UpsertCounts:
 Mode = Literal["update", "merge", "ignore"]
 
 
+def table_of(model: type[Any]) -> sa.Table:
+    """The SQLAlchemy table behind a SQLModel table class (typed, in one place)."""
+    table: sa.Table = model.__table__
+    return table
+
+
 def upsert(
     conn: Connection,
     table: sa.Table,

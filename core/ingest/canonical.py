@@ -388,6 +388,13 @@ def decoded_json(content: Any, rule: str) -> Any:
         return json.loads(content)
     except ValueError as error:
         raise RecordRejected(
-            [Problem(rule, f"the message is not JSON ({error})", None, str(content[:80]),
-                     "a JSON message")]
+            [
+                Problem(
+                    rule,
+                    f"the message is not JSON ({error})",
+                    None,
+                    str(content[:80]),
+                    "a JSON message",
+                )
+            ]
         ) from None

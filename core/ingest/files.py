@@ -15,9 +15,8 @@ from sqlalchemy import Engine
 from core.errors import UnreadableInput
 from core.ingest.envelope import Problem, RawRecord, ReadContext
 from core.ingest.pipeline import IngestSummary, Pipeline, Progress
-from core.ingest.quarantine import QuarantineRecord, quarantine_row
+from core.ingest.quarantine import quarantine_row, store_quarantine
 from core.pilot import Adapter, Pilot
-from core.storage import upsert
 
 #: How much of an unreadable file quarantine keeps (the supplier still has the file).
 QUARANTINE_FILE_LIMIT = 1024 * 1024
@@ -89,4 +88,4 @@ def _quarantine_file(
     raw = RawRecord(context.source, context.origin, None, context.received_at, content)
     row = quarantine_row(pilot.id, adapter.format_id, raw, [Problem("core.unreadable", reason)])
     with engine.begin() as conn:
-        upsert(conn, QuarantineRecord.__table__, [row], mode="ignore")  # type: ignore[attr-defined]
+        store_quarantine(conn, [row])

@@ -20,10 +20,9 @@ from sqlalchemy import Engine
 
 from core.ingest.envelope import Problem, RawRecord, ReadContext
 from core.ingest.pipeline import Checked, Pipeline
-from core.ingest.quarantine import QuarantineRecord, quarantine_row
+from core.ingest.quarantine import quarantine_row, store_quarantine
 from core.pilot import Registry
 from core.sources import Source, source_for_topic
-from core.storage import upsert
 
 DEFAULT_MAX_PAYLOAD = 256 * 1024
 
@@ -105,7 +104,7 @@ class MessageRouter:
                 pipeline.write(part)
             if rejected:
                 with self.engine.begin() as conn:
-                    upsert(conn, QuarantineRecord.__table__, rejected, mode="ignore")  # type: ignore[attr-defined]
+                    store_quarantine(conn, rejected)
 
         return commit
 

@@ -26,7 +26,7 @@ from core.ingest.envelope import (
     RecordRejected,
     stable_id,
 )
-from core.ingest.quarantine import QuarantineRecord, quarantine_row
+from core.ingest.quarantine import quarantine_row, store_quarantine
 from core.ingest.writer import BatchWriter, relaxed_gc
 from core.pilot import Adapter, EntityStore, Pilot
 from core.privacy import Screen
@@ -287,8 +287,7 @@ class Pipeline:
                 )
                 if self.pilot.after_store is not None:
                     self.pilot.after_store(conn, store.entity, entity_rows)
-            if quarantined:
-                upsert(conn, QuarantineRecord.__table__, quarantined, mode="ignore")  # type: ignore[attr-defined]
+            store_quarantine(conn, quarantined)
         return counts
 
 

@@ -12,9 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column
+from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
 from core.ingest.envelope import Problem, RawRecord
+from core.storage import table_of, upsert
 from core.types import JsonColumnType, Timestamp
 
 #: Rule id of the privacy screen (:mod:`core.privacy`); its records are stored redacted.
@@ -69,3 +71,9 @@ def quarantine_row(
         "reasons": [problem.as_dict() for problem in problems],
         "rules": " ".join(sorted({problem.rule for problem in problems})),
     }
+
+
+def store_quarantine(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Write quarantine rows; a row already there (same digest) is kept as it was."""
+    if rows:
+        upsert(conn, table_of(QuarantineRecord), rows, mode="ignore")

@@ -74,8 +74,9 @@ class CrowdingFeed:
 
     def register_files(self) -> list[RegisterFile]:
         lines = b"\n".join(_json(self.counter(i)) for i in range(self.sensors))
-        return [RegisterFile(f"{self.source}-register.jsonl", lines, "crowding", self.source,
-                             "json")]
+        return [
+            RegisterFile(f"{self.source}-register.jsonl", lines, "crowding", self.source, "json")
+        ]
 
     def setup_messages(self) -> list[Publication]:
         return []
@@ -92,11 +93,21 @@ class CrowdingFeed:
         line = f"sim-line-{index + 1:03d}"
         end = minute + timedelta(minutes=1)
         counts = [
-            {"entity": "observation", "location": line, "characteristic": "passages",
-             "count_type": "interval", "start": _text(minute), "end": _text(end),
-             "value": self.passages(line, minute, direction), "unit": "people",
-             "statistic": "total", "modality": "pedestrian", "direction": direction,
-             "technique": "camera", "coverage": 1.0}
+            {
+                "entity": "observation",
+                "location": line,
+                "characteristic": "passages",
+                "count_type": "interval",
+                "start": _text(minute),
+                "end": _text(end),
+                "value": self.passages(line, minute, direction),
+                "unit": "people",
+                "statistic": "total",
+                "modality": "pedestrian",
+                "direction": direction,
+                "technique": "camera",
+                "coverage": 1.0,
+            }
             for direction in ("in", "out")
         ]
         return Publication(f"stadspuls/crowding/{self.source}/{line}", _json(counts))

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from core.errors import StadspulsError
+from core.storage import table_of
 from pilots.crowding.models import CrowdingCalibration, CrowdingRollup
 
 MIN_PAIRS = 12
@@ -69,7 +70,7 @@ def calibrate(
 ) -> Factor:
     """Estimate and store the factor of ``new_location`` against ``old_location`` over the
     overlap [start, end), from their hourly roll-ups."""
-    rollup = CrowdingRollup.__table__  # type: ignore[attr-defined]
+    rollup = table_of(CrowdingRollup)
 
     def series(location: str) -> dict[tuple[Any, ...], float]:
         query = sa.select(rollup).where(
@@ -88,7 +89,7 @@ def calibrate(
     old, new = series(old_location), series(new_location)
     common = sorted(set(old) & set(new))
     result = estimate([old[key] for key in common], [new[key] for key in common])
-    table = CrowdingCalibration.__table__  # type: ignore[attr-defined]
+    table = table_of(CrowdingCalibration)
     conn.execute(sa.delete(table).where(table.c.location_id == new_location))
     conn.execute(
         sa.insert(table).values(

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.pilot import Collection
+from core.storage import table_of
 from pilots.crowding.models import (
     CrowdingCalibration,
     CrowdingLocation,
@@ -15,10 +16,6 @@ from pilots.crowding.models import (
     CrowdingRollup,
 )
 from pilots.crowding.stores import COUNT_ATTRIBUTES, LOCATION_ATTRIBUTES
-
-
-def _table(model: type[Any]) -> Any:
-    return model.__table__
 
 
 def _density(value: Any, characteristic: Any, area: Any) -> Any:
@@ -30,7 +27,7 @@ def _density(value: Any, characteristic: Any, area: Any) -> Any:
 
 def _latest_level(location: Any) -> Any:
     """The level of the location's newest hourly roll-up that has one, and its rule."""
-    rollup = _table(CrowdingRollup)
+    rollup = table_of(CrowdingRollup)
     newest = (
         sa.select(rollup.c.level, rollup.c.level_rule)
         .where(
@@ -45,8 +42,8 @@ def _latest_level(location: Any) -> Any:
 
 
 def _locations_query() -> sa.Select[Any]:
-    location, state = _table(CrowdingLocation), _table(CrowdingLocationState)
-    calibration = _table(CrowdingCalibration)
+    location, state = table_of(CrowdingLocation), table_of(CrowdingLocationState)
+    calibration = table_of(CrowdingCalibration)
     latest = _latest_level(location)
     return sa.select(
         location.c.id,
@@ -61,10 +58,10 @@ def _locations_query() -> sa.Select[Any]:
         state.c.end,
         *(state.c[name] for name in COUNT_ATTRIBUTES),
         _density(state.c.value, state.c.characteristic, location.c.area),
-        latest.with_only_columns(_table(CrowdingRollup).c.level)
+        latest.with_only_columns(table_of(CrowdingRollup).c.level)
         .scalar_subquery()
         .label("hourly_level"),
-        latest.with_only_columns(_table(CrowdingRollup).c.level_rule)
+        latest.with_only_columns(table_of(CrowdingRollup).c.level_rule)
         .scalar_subquery()
         .label("hourly_level_rule"),
         calibration.c.factor.label("calibration_factor"),
@@ -79,7 +76,7 @@ def _locations_query() -> sa.Select[Any]:
 
 
 def _observations_query() -> sa.Select[Any]:
-    location, observation = _table(CrowdingLocation), _table(CrowdingObservation)
+    location, observation = table_of(CrowdingLocation), table_of(CrowdingObservation)
     return sa.select(
         observation.c.id,
         location.c.geometry,

@@ -27,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from core.storage import table_of
 from pilots.crowding.models import CrowdingCalibration, CrowdingLocation, CrowdingRollup
 
 LEVELS = ("calm", "normal", "busy", "very-busy")
@@ -105,7 +106,7 @@ def assign_levels(
 ) -> int:
     """Set ``level`` and ``level_rule`` on the rolled-up rows in [start, end); returns how many
     rows got a level."""
-    rollup, location = CrowdingRollup.__table__, CrowdingLocation.__table__  # type: ignore[attr-defined]
+    rollup, location = table_of(CrowdingRollup), table_of(CrowdingLocation)
     window = (
         sa.select(rollup, location.c.area, location.c.capacity)
         .join(location, location.c.id == rollup.c.location_id)
@@ -157,7 +158,7 @@ def _add_calibrated_history(
     """A location that replaced another inherits its baseline: the old series' buckets,
     divided by the calibration factor (old ≈ factor * new), fill the weeks it has no own data
     for. So a change of supplier does not reset the baseline."""
-    calibration = CrowdingCalibration.__table__  # type: ignore[attr-defined]
+    calibration = table_of(CrowdingCalibration)
     locations = sorted({row["location_id"] for row in rows})
     links = conn.execute(
         sa.select(
@@ -188,7 +189,7 @@ def _history(
     until: datetime,
 ) -> dict[tuple[Any, ...], float]:
     """Coverage-corrected values of the comparable past buckets, keyed like :func:`_key`."""
-    rollup = CrowdingRollup.__table__  # type: ignore[attr-defined]
+    rollup = table_of(CrowdingRollup)
     locations = sorted({row["location_id"] for row in rows})
     query = sa.select(rollup).where(
         rollup.c.interval_minutes == interval_minutes,

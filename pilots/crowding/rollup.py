@@ -46,6 +46,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from core.storage import table_of
 from core.types import Timestamp
 from pilots.crowding.models import CrowdingObservation, CrowdingRollup
 from pilots.crowding.rollup_sql import Buckets, PostgresBuckets, SqliteBuckets, number
@@ -69,8 +70,8 @@ def rollup(
     Returns how many rollup rows were inserted or changed (0 for a rerun over unchanged input).
     """
     _check_window(interval_minutes, start, end)
-    obs: sa.Table = CrowdingObservation.__table__  # type: ignore[attr-defined]
-    target: sa.Table = CrowdingRollup.__table__  # type: ignore[attr-defined]
+    obs: sa.Table = table_of(CrowdingObservation)
+    target: sa.Table = table_of(CrowdingRollup)
     postgres = conn.dialect.name == "postgresql"
     sql = (PostgresBuckets if postgres else SqliteBuckets)(interval_minutes, start, end)
     select = _rows(_per_bucket(obs, sql, location_ids), sql)

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from core.ingest.envelope import Canonical, stable_id
 from core.pilot import EntityStore
 from core.rows import located_row
-from core.storage import upsert_if_newer
+from core.storage import table_of, upsert_if_newer
 from pilots.crowding.models import (
     Count,
     CrowdingLocation,
@@ -23,10 +23,6 @@ LOCATION_ATTRIBUTES = ("name", "kind", "positive_bearing", "area", "technique", 
 COUNT_ATTRIBUTES = tuple(Count.model_fields)
 #: The dimensions besides location, start and characteristic that make a count distinct.
 _DIMENSIONS = ("end", "unit", "statistic", "modality", "direction", "bearing", "profile")
-
-
-def _table(model: type[Any]) -> Any:
-    return model.__table__
 
 
 def location_row(source: str, record: Canonical) -> dict[str, Any]:
@@ -90,20 +86,20 @@ def update_latest_state(conn: Connection, entity: str, rows: list[dict[str, Any]
         }
         for row in rows
     ]
-    upsert_if_newer(conn, _table(CrowdingLocationState), states, "location_id", "start")
+    upsert_if_newer(conn, table_of(CrowdingLocationState), states, "location_id", "start")
 
 
 def crowding_stores() -> list[EntityStore]:
     return [
         EntityStore(
             entity="location",
-            table=_table(CrowdingLocation),
+            table=table_of(CrowdingLocation),
             to_row=location_row,
             on_conflict="update",
         ),
         EntityStore(
             entity="observation",
-            table=_table(CrowdingObservation),
+            table=table_of(CrowdingObservation),
             to_row=observation_row,
             on_conflict="ignore",
         ),

@@ -16,13 +16,12 @@ from sqlalchemy.engine import Connection
 
 from core.ingest.envelope import Canonical, stable_id
 from core.rows import located_row, newest
-from core.storage import upsert, upsert_if_newer
+from core.storage import table_of, upsert, upsert_if_newer
 from pilots.parking.models import (
     ParkingBay,
     ParkingBayState,
     ParkingObservation,
     ParkingSiteState,
-    table_of,
 )
 from pilots.parking.rules import ALMOST_FULL_AT
 

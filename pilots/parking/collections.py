@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.pilot import Collection
+from core.storage import table_of
 from pilots.parking.models import (
     OCCUPANCY_ATTRIBUTES,
     SITE_ATTRIBUTES,
@@ -15,7 +16,6 @@ from pilots.parking.models import (
     ParkingObservation,
     ParkingSite,
     ParkingSiteState,
-    table_of,
 )
 
 _STATE = OCCUPANCY_ATTRIBUTES

@@ -8,7 +8,6 @@ The latest state is kept in its own table so the sites collection never scans th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import ConfigDict
 from shapely.geometry.base import BaseGeometry
@@ -110,11 +109,6 @@ class ParkingSiteState(Occupancy, table=True):
     derived: list[str] = Field(
         default_factory=list, sa_column=Column(JsonColumnType, nullable=False)
     )
-
-
-def table_of(model: type[SQLModel]) -> Any:
-    """The SQLAlchemy table behind a SQLModel class."""
-    return model.__table__  # type: ignore[attr-defined]
 
 
 class ParkingBay(SQLModel, table=True):

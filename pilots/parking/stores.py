@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from core.ingest.envelope import Canonical, stable_id
 from core.pilot import AfterStore, EntityStore
 from core.rows import located_row, newest
-from core.storage import upsert_if_newer
+from core.storage import table_of, upsert_if_newer
 from pilots.parking.bays import bay_observation_row, bay_row, update_bay_states
 from pilots.parking.models import (
     OCCUPANCY_ATTRIBUTES,
@@ -20,7 +20,6 @@ from pilots.parking.models import (
     ParkingObservation,
     ParkingSite,
     ParkingSiteState,
-    table_of,
 )
 
 

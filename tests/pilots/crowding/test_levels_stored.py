@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from core.ingest.files import FileJob, process_file
 from core.pilot import Registry
+from core.storage import table_of
 from pilots.crowding.levels import assign_levels
 from pilots.crowding.rollup import rollup
 
@@ -85,7 +86,7 @@ def test_a_new_supplier_inherits_the_baseline_through_its_calibration(
     new = counts(tmp_path, {NOW: 300.0})
     process_file(crowding, crowding.adapter("json"), FileJob(new, "new"), engine, dry_run=False)
     with engine.begin() as conn:
-        conn.execute(sa.insert(CrowdingCalibration.__table__).values(  # type: ignore[attr-defined]
+        conn.execute(sa.insert(table_of(CrowdingCalibration)).values(
             location_id="new:line", reference_location_id="old:line", overlap_start=NOW,
             overlap_end=NOW, factor=2.0, factor_low=1.9, factor_high=2.1, pairs=24,
             created_at=NOW))

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from core.ingest.files import FileJob, process_file
 from core.pilot import Registry
+from core.storage import table_of
 from pilots.crowding.models import CrowdingRollup
 from pilots.crowding.rollup import rollup
 
@@ -71,11 +72,11 @@ def ingest(engine: Engine, registry: Registry, tmp_path: Path,
                            dry_run=False)
     assert summary.quarantined == 0, summary.examples
     with engine.begin() as conn:  # ingestion rolled the hour up already; test from scratch
-        conn.execute(sa.delete(CrowdingRollup.__table__))  # type: ignore[attr-defined]
+        conn.execute(sa.delete(table_of(CrowdingRollup)))
 
 
 def stored(engine: Engine) -> list[dict[str, Any]]:
-    table = CrowdingRollup.__table__  # type: ignore[attr-defined]
+    table = table_of(CrowdingRollup)
     columns = [c for c in table.columns if c.name not in ("updated_at", "level", "level_rule")]
     query = sa.select(*columns).order_by(*table.primary_key.columns)
     with engine.connect() as conn:
