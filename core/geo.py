@@ -51,20 +51,25 @@ def parse_crs(text: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _to_wgs84(source: str) -> Transformer:
+def _transformer(source: str, target: str) -> Transformer:
     return Transformer.from_crs(
-        CRS.from_user_input(source), CRS.from_user_input(WGS84), always_xy=True
+        CRS.from_user_input(source), CRS.from_user_input(target), always_xy=True
+    )
+
+
+def reproject(geometry: BaseGeometry, source_crs: str, target_crs: str) -> BaseGeometry:
+    """``geometry`` (x/east first) from ``source_crs`` to ``target_crs``."""
+    transformer = _transformer(source_crs, target_crs)
+    return transform(
+        geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
     )
 
 
 def to_wgs84(geometry: BaseGeometry, source_crs: str) -> BaseGeometry:
-    """Reproject ``geometry`` (x/east first) from ``source_crs`` to lon/lat."""
+    """Reproject ``geometry`` from ``source_crs`` to lon/lat."""
     if source_crs in (WGS84, "OGC:CRS84"):
         return geometry
-    transformer = _to_wgs84(source_crs)
-    return transform(
-        geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-    )
+    return reproject(geometry, source_crs, WGS84)
 
 
 def looks_projected(geometry: BaseGeometry) -> bool:
@@ -82,17 +87,6 @@ def inside_belgium(geometry: BaseGeometry) -> bool:
 METRIC_CRS = "EPSG:3812"  # Lambert 2008: metres, conformal over all of Belgium
 
 
-@lru_cache(maxsize=4)
-def _from_wgs84(target: str) -> Transformer:
-    return Transformer.from_crs(
-        CRS.from_user_input(WGS84), CRS.from_user_input(target), always_xy=True
-    )
-
-
 def metric_area(geometry: BaseGeometry) -> float:
     """The area in square metres of a lon/lat geometry, computed in Lambert 2008."""
-    transformer = _from_wgs84(METRIC_CRS)
-    projected = transform(
-        geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-    )
-    return float(projected.area)
+    return float(reproject(geometry, WGS84, METRIC_CRS).area)

@@ -52,9 +52,11 @@ class IngestSummary:
     examples: dict[str, str] = field(default_factory=dict)
     rejected: list[RecordReport] = field(default_factory=list)
 
-    def reject(self, report: RecordReport) -> None:
+    def reject(self, report: RecordReport, keep: bool = True) -> None:
+        """Count a rejected record; ``keep`` its report for the supplier's listing."""
         self.quarantined += 1
-        self.rejected.append(report)
+        if keep:
+            self.rejected.append(report)
         for problem in report.problems:
             self.reasons[problem.rule] += 1
             self.examples.setdefault(problem.rule, problem.message)
@@ -153,7 +155,7 @@ class Pipeline:
                 problems, accepted = self._validate(outcome, context)  # type: ignore[arg-type]
             if problems:
                 report = RecordReport(raw.origin, raw.position, problems)
-                summary.reject(report) if self.keep_reports else _count(summary, report)
+                summary.reject(report, keep=self.keep_reports)
                 quarantined.append(
                     quarantine_row(self.pilot.id, self.adapter.format_id, raw, problems)
                 )
@@ -207,11 +209,8 @@ class Pipeline:
                     )
         if problems:
             return problems, []
-        for entity, row, record in accepted:
-            if entity in self._referenced:
-                store = self.pilot.store_for(entity)
-                known = self._known.setdefault(entity, {})
-                known[row[store.id_column]] = self._lookup_values(store, record)
+        for entity, values in local.items():  # referable from now on, by later records too
+            self._known.setdefault(entity, {}).update(values)
         return [], [(entity, row) for entity, row, _record in accepted]
 
     def _resolve(
@@ -289,13 +288,6 @@ class Pipeline:
                     self.pilot.after_store(conn, store.entity, entity_rows)
             store_quarantine(conn, quarantined)
         return counts
-
-
-def _count(summary: IngestSummary, report: RecordReport) -> None:
-    summary.quarantined += 1
-    for problem in report.problems:
-        summary.reasons[problem.rule] += 1
-        summary.examples.setdefault(problem.rule, problem.message)
 
 
 def _are_problems(outcome: list[Any]) -> bool:

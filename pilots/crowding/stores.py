@@ -12,12 +12,14 @@ from core.ingest.envelope import Canonical, stable_id
 from core.pilot import EntityStore
 from core.rows import located_row
 from core.storage import table_of, upsert_if_newer
+from pilots.crowding.levels import assign_levels
 from pilots.crowding.models import (
     Count,
     CrowdingLocation,
     CrowdingLocationState,
     CrowdingObservation,
 )
+from pilots.crowding.rollup import rollup
 
 LOCATION_ATTRIBUTES = ("name", "kind", "positive_bearing", "area", "technique", "capacity", "city")
 COUNT_ATTRIBUTES = tuple(Count.model_fields)
@@ -60,9 +62,6 @@ def after_store(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> No
     if entity != "observation" or not rows:
         return
     update_latest_state(conn, entity, rows)
-    from pilots.crowding.levels import assign_levels
-    from pilots.crowding.rollup import rollup
-
     first = min(row["start"] for row in rows).replace(minute=0, second=0, microsecond=0)
     last = max(row["start"] for row in rows).replace(minute=0, second=0, microsecond=0)
     window = (first, last + timedelta(hours=1))

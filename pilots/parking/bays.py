@@ -23,7 +23,7 @@ from pilots.parking.models import (
     ParkingObservation,
     ParkingSiteState,
 )
-from pilots.parking.rules import ALMOST_FULL_AT
+from pilots.parking.rules import derived_status
 
 ZONE_DERIVED = ["capacity", "occupancy", "occupied", "status", "vacant"]
 
@@ -115,12 +115,7 @@ def _zone_state(
     free, occupied = fresh.count("free"), fresh.count("occupied")
     known = free + occupied
     occupancy = round(100.0 * occupied / known, 1) if known else None
-    if known == 0:
-        status = "unknown"
-    elif free == 0:
-        status = "full"
-    else:
-        status = "almostFull" if (occupancy or 0) >= ALMOST_FULL_AT else "spacesAvailable"
+    status = derived_status(free, occupancy) if known else "unknown"
     return {
         "site_id": zone,
         "observation_id": f"{zone}@{latest.astimezone(UTC):%Y%m%dT%H%M%SZ}",

@@ -51,12 +51,13 @@ def derive(record: Canonical, site: Mapping[str, Any] | None) -> None:
         if values.get("occupancy") is None and occupied is not None and capacity > 0:
             put("occupancy", round(100.0 * occupied / capacity, 1))
     if values.get("status") is None:
-        status = _status(vacant, values.get("occupancy"))
+        status = derived_status(vacant, values.get("occupancy"))
         if status is not None:
             put("status", status)
 
 
-def _status(vacant: int | None, occupancy: float | None) -> str | None:
+def derived_status(vacant: int | None, occupancy: float | None) -> str | None:
+    """The status a count implies: full at 0 vacant, almost full from 90 %."""
     if vacant == 0:
         return "full"
     if occupancy is not None:
