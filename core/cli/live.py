@@ -7,17 +7,19 @@ an ingest worker in background threads, so ``stadspuls demo`` shows data changin
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from core.ingest.files import FileJob, process_file
 from core.ingest.mqtt import MqttConsumer
-from core.pilot import Registry
+from core.pilot import Pilot, Registry
 from core.settings import MqttSettings
-from core.simulate import EmbeddedBroker, Simulation, publish
+from core.simulate import EmbeddedBroker, RegisterFile, Simulation, publish
 from core.sources import Source, add_source, list_sources
 
 
@@ -37,35 +39,21 @@ def prepare_simulation(simulation: Simulation, registry: Registry, engine: Engin
                 ),
             )
     for register in simulation.register_files():
-        pilot = registry.get(register.pilot)
-        _ingest_bytes(
-            pilot.id,
-            registry,
-            engine,
-            register.name,
-            register.content,
-            register.source,
-            register.format_id,
-        )
+        _ingest_register(registry.get(register.pilot), engine, register)
 
 
-def _ingest_bytes(
-    pilot_id: str,
-    registry: Registry,
-    engine: Engine,
-    name: str,
-    content: bytes,
-    source: str,
-    format_id: str,
-) -> None:
-    import tempfile
-    from pathlib import Path
-
-    pilot = registry.get(pilot_id)
+def _ingest_register(pilot: Pilot, engine: Engine, register: RegisterFile) -> None:
+    """Ingest a simulation's register file through the ordinary file path."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        path.write_bytes(content)
-        process_file(pilot, pilot.adapter(format_id), FileJob(path, source), engine, dry_run=False)
+        path = Path(folder) / register.name
+        path.write_bytes(register.content)
+        process_file(
+            pilot,
+            pilot.adapter(register.format_id),
+            FileJob(path, register.source),
+            engine,
+            dry_run=False,
+        )
 
 
 @dataclass

@@ -43,8 +43,14 @@ def unreachable(error: OperationalError) -> str:
     return f"the database is unreachable: {first}"
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
+def say_error(message: str) -> None:
+    """One line on stderr, the form every command reports a problem in."""
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Report ``message`` and return the exit to raise."""
+    say_error(message)
     return typer.Exit(code)
 
 
@@ -84,7 +90,7 @@ def ingest(
             )
         except StadspulsError as error:
             output.done()
-            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+            say_error(str(error))
             failures += 1
             continue
         except OperationalError as error:

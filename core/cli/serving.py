@@ -12,6 +12,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from core.cli.main import fail
 from core.errors import StadspulsError
 from core.ingest.files import FileJob, process_file
 from core.pilot import Registry, load_registry
@@ -74,8 +75,7 @@ def register(app: typer.Typer) -> None:
             engine = open_database(database, registry)
             read = load_demo_data(engine, registry)
         except (StadspulsError, OperationalError) as error:
-            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(2) from None
+            raise fail(str(error)) from None
         typer.echo(f"demo data loaded ({read} records) into {database.database_url}")
         if not live:
             _run(api, database)
@@ -88,7 +88,6 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"live: simulated garages and bay sensors publishing to {url}")
             _run(api, database)
         except (StadspulsError, OSError, ValueError) as error:
-            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(2) from None
+            raise fail(str(error)) from None
         finally:
             demo.stop()

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from core.cli.main import fail
 from core.coerce import CoercionError, to_datetime
 from core.errors import StadspulsError
 from core.pilot import load_registry
@@ -20,8 +21,7 @@ def _time(text: str, name: str) -> datetime:
     try:
         return to_datetime(text, None)
     except CoercionError as error:
-        typer.secho(f"error: --{name}: {error}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+        raise fail(f"--{name}: {error}") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -42,8 +42,7 @@ def register(app: typer.Typer) -> None:
                 changed = rollup(conn, interval, *window)
                 levelled = assign_levels(conn, interval, *window)
         except ValueError as error:
-            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(2) from None
+            raise fail(str(error)) from None
         typer.echo(f"{changed} buckets written, {levelled} with a crowding level")
 
     @app.command("calibrate")
@@ -61,8 +60,7 @@ def register(app: typer.Typer) -> None:
             with engine.begin() as conn:
                 factor = calibrate(conn, old, new, _time(start, "from"), _time(end, "to"))
         except StadspulsError as error:
-            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(2) from None
+            raise fail(str(error)) from None
         typer.echo(
             f"{new}: factor {factor.factor:.3f} (95 % interval {factor.low:.3f} to "
             f"{factor.high:.3f}) from {factor.pairs} hours against {old}"
