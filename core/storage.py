@@ -191,14 +191,8 @@ def _complete(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
 def existing_ids(
     conn: Connection, table: sa.Table, ids: Iterable[str], id_column: str = "id"
 ) -> set[str]:
-    """Which of ``ids`` are already stored (chunked to stay under parameter limits)."""
-    found: set[str] = set()
-    pending = list(ids)
-    for start in range(0, len(pending), 900):
-        chunk = pending[start : start + 900]
-        query = sa.select(table.c[id_column]).where(table.c[id_column].in_(chunk))
-        found.update(value for (value,) in conn.execute(query))
-    return found
+    """Which of ``ids`` are already stored."""
+    return set(fetch_columns(conn, table, ids, (), id_column))
 
 
 def fetch_columns(
@@ -208,7 +202,8 @@ def fetch_columns(
     columns: Sequence[str],
     id_column: str = "id",
 ) -> dict[str, dict[str, Any]]:
-    """The named columns of the stored rows among ``ids``, keyed by id."""
+    """The named columns of the stored rows among ``ids``, keyed by id (queried in chunks, to
+    stay under the backends' bound-parameter limits)."""
     result: dict[str, dict[str, Any]] = {}
     pending = list(ids)
     selected = [table.c[id_column], *(table.c[name] for name in columns)]
