@@ -85,7 +85,9 @@ def register(app: typer.Typer) -> None:
         demo = LiveDemo(registry, engine)
         try:
             url = demo.start()
-            typer.echo(f"live: simulated garages, bay sensors and pedestrian counters publishing to {url}")
+            typer.echo(
+                f"live: simulated garages, bay sensors and pedestrian counters publishing to {url}"
+            )
             _run(api, database)
         except (StadspulsError, OSError, ValueError) as error:
             raise fail(str(error)) from None
