@@ -14,7 +14,7 @@ from typing import Any
 
 from core import coerce
 from core.geo import inside_belgium
-from core.handbook import Handbook, Term
+from core.handbook import Handbook, Rule, Term
 from core.ingest.envelope import Canonical, Problem, ReadContext
 
 #: A pilot rule: returns a message when the record breaks the rule, else None.
@@ -49,6 +49,15 @@ GENERIC_RULES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class _EntityPlan:
+    """What the validator needs of one entity, worked out once (validation runs per record)."""
+
+    terms: dict[str, tuple[int, Term]]  # term id -> (position in the handbook, term)
+    required: tuple[Term, ...]
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
 class PilotRules:
     """What a pilot adds to the generic checks: derivations and cross-term rules by rule id."""
 
@@ -72,6 +81,14 @@ class Validator:
         self.handbook = handbook
         self.rules = rules
         self.clock = clock
+        self._plans = {
+            entity.id: _EntityPlan(
+                terms={term.id: (index, term) for index, term in enumerate(entity.terms)},
+                required=tuple(term for term in entity.terms if term.required),
+                rules=tuple(rule for rule in handbook.rules if rule.entity == entity.id),
+            )
+            for entity in handbook.entities
+        }
 
     def validate(
         self,
@@ -79,33 +96,41 @@ class Validator:
         context: ReadContext,
         referenced: Mapping[str, Any] | None = None,
     ) -> list[Problem]:
-        """All problems of ``record``; an empty list means it may be stored."""
-        entity = self.handbook.entities_by_id.get(record.entity)
-        if entity is None:
+        """All problems of ``record``; an empty list means it may be stored.
+
+        Only the terms the record carries are visited (a record fills a few of its entity's
+        terms; this runs for every record ingested); problems come out in handbook order.
+        """
+        plan = self._plans.get(record.entity)
+        if plan is None:
             return [Problem("core.unknown-entity", f"unknown entity '{record.entity}'")]
-        problems: list[Problem] = []
+        problems: list[tuple[int, Problem]] = []
         broken: set[str] = set()
         now = self.clock()
         effective = replace(context, crs=record.crs) if record.crs else context
-        for term in entity.terms:
-            value = record.values.get(term.id)
+        values = record.values
+        for key, value in list(values.items()):
+            known = plan.terms.get(key)
+            if known is None:
+                continue
+            index, term = known
             if coerce.is_absent(value):
-                record.values.pop(term.id, None)
+                del values[key]
                 continue
             try:
-                record.values[term.id] = self._coerce(term, value, effective, now)
+                values[key] = self._coerce(term, value, effective, now)
             except coerce.CoercionError as error:
-                broken.add(term.id)
-                problems.append(
-                    Problem(
-                        error.rule, str(error), _qualified(entity.id, term), value, error.expected
-                    )
+                broken.add(key)
+                problem = Problem(
+                    error.rule, str(error), _qualified(record.entity, term), value, error.expected
                 )
-        if not problems:
+                problems.append((index, problem))
+        found = [problem for _index, problem in sorted(problems, key=lambda pair: pair[0])]
+        if not found:
             self.rules.derive(record, referenced)
-        problems.extend(self._missing(record, entity.id, entity.terms))
-        problems.extend(self._cross_term(record, broken))
-        return problems
+        found.extend(self._missing(record, plan.required))
+        found.extend(self._cross_term(record, plan.rules, broken))
+        return found
 
     def _coerce(self, term: Term, value: Any, context: ReadContext, now: datetime) -> Any:
         kind = term.datatype
@@ -153,23 +178,25 @@ class Validator:
             "one of " + ", ".join(sorted(codelist.ids)),
         )
 
-    def _missing(self, record: Canonical, entity: str, terms: tuple[Term, ...]) -> list[Problem]:
+    def _missing(self, record: Canonical, required: tuple[Term, ...]) -> list[Problem]:
         return [
             Problem(
                 "core.required",
                 f"required term '{term.id}' is missing",
-                _qualified(entity, term),
+                _qualified(record.entity, term),
                 None,
                 "a value",
             )
-            for term in terms
-            if term.required and coerce.is_absent(record.values.get(term.id))
+            for term in required
+            if coerce.is_absent(record.values.get(term.id))
         ]
 
-    def _cross_term(self, record: Canonical, broken: set[str]) -> list[Problem]:
+    def _cross_term(
+        self, record: Canonical, rules: tuple[Rule, ...], broken: set[str]
+    ) -> list[Problem]:
         problems = []
-        for rule in self.handbook.rules:
-            if rule.entity != record.entity or broken.intersection(rule.terms):
+        for rule in rules:
+            if broken and broken.intersection(rule.terms):
                 continue
             message = self.rules.checks[rule.id](record)
             if message is not None:

@@ -45,7 +45,7 @@ def records_from_values(handbook: Handbook, values: dict[str, Any]) -> list[Cano
         )
     for entity in _candidates(handbook, None if _empty(named) else str(named).strip()):
         mine = _values_for(entity, values, present)
-        missing = [t.id for t in entity.terms if t.required and _empty(mine.get(t.id))]
+        missing = [term for term in _keys(entity).required if _empty(mine.get(term))]
         if not missing:
             records.append(Canonical(entity.id, mine))
             present[entity.id] = mine
@@ -84,6 +84,7 @@ class _EntityKeys:
     prefixed: dict[str, str]  # "observation.vacant" -> "vacant" (wins over plain)
     references: tuple[tuple[str, str], ...]  # (term, referred entity) filled from this row
     geometry: str | None  # the geometry term, filled from lon/lat columns when absent
+    required: tuple[str, ...]
 
 
 _KEYS: dict[int, _EntityKeys] = {}
@@ -101,28 +102,60 @@ def _keys(entity: Entity) -> _EntityKeys:
                 if term.datatype == "reference" and term.refers_to is not None
             ),
             geometry=next((t.id for t in entity.terms if t.datatype == "geometry"), None),
+            required=tuple(t.id for t in entity.terms if t.required),
         )
         _KEYS[id(entity)] = keys
     return keys
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """How one shape of input record (its tuple of keys) fills an entity's terms."""
+
+    terms: list[tuple[str, str | None, str | None]]  # (term, plain key, prefixed key)
+    has_point: bool  # both a longitude and a latitude key are present
+
+
+#: (entity, input keys) -> its _Shape. A feed repeats one shape of record, so the key matching
+#: is worked out once per shape rather than once per record.
+_SHAPES: dict[tuple[int, tuple[str, ...]], _Shape] = {}
+_SHAPES_LIMIT = 4096
+
+
+def _shape(entity: Entity, names: tuple[str, ...]) -> _Shape:
+    cache_key = (id(entity), names)
+    shape = _SHAPES.get(cache_key)
+    if shape is None:
+        keys = _keys(entity)
+        plain = {keys.plain[name]: name for name in names if name in keys.plain}
+        prefixed = {keys.prefixed[name]: name for name in names if name in keys.prefixed}
+        shape = _Shape(
+            terms=[(term, plain.get(term), prefixed.get(term)) for term in {**plain, **prefixed}],
+            has_point=any(k in names for k in _LON) and any(k in names for k in _LAT),
+        )
+        if len(_SHAPES) >= _SHAPES_LIMIT:
+            _SHAPES.clear()
+        _SHAPES[cache_key] = shape
+    return shape
+
+
 def _values_for(
     entity: Entity, values: dict[str, Any], present: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
-    keys = _keys(entity)
+    """The values of ``entity`` in a flat record; ``entity.term`` names win over plain ones."""
     mine: dict[str, Any] = {}
-    for key, value in values.items():
-        term = keys.plain.get(key)
-        if term is not None and term not in mine and not _empty(value):
+    shape = _shape(entity, tuple(values))
+    for term, plain, prefixed in shape.terms:
+        value = values[prefixed] if prefixed is not None else None
+        if _empty(value) and plain is not None:
+            value = values[plain]
+        if not _empty(value):
             mine[term] = value
-    for key, value in values.items():
-        term = keys.prefixed.get(key)
-        if term is not None and not _empty(value):
-            mine[term] = value
+    keys = _keys(entity)
     for term, referred in keys.references:
         if term not in mine and referred in present:
             mine[term] = present[referred]["id"]
-    if keys.geometry is not None and keys.geometry not in mine:
+    if shape.has_point and keys.geometry is not None and keys.geometry not in mine:
         point = _point(values)
         if point is not None:
             mine[keys.geometry] = point
