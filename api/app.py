@@ -7,6 +7,7 @@ catalogue into ``app.state``.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -16,10 +17,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.catalogue import Catalogue
 from api.errors import install_error_handlers
-from api.routes import collections, items, landing
+from api.openapi import install_openapi_30
+from api.routes import collections, items, jobs, keys, landing, sources
+from core.intake.jobs import run_job_logged, unfinished_jobs
 from core.pilot import Registry, load_registry
 from core.runtime import open_database
-from core.settings import ApiSettings, DatabaseSettings
+from core.settings import ApiSettings, DatabaseSettings, IntakeSettings
 
 #: FastAPI writes OpenAPI 3.1; the routes avoid 3.1-only constructs so the document is also
 #: valid 3.0 (checked by the tests), which the OGC "oas30" conformance class asks for.
@@ -30,6 +33,7 @@ def create_app(
     settings: ApiSettings,
     database: DatabaseSettings | None = None,
     registry: Registry | None = None,
+    intake: IntakeSettings | None = None,
 ) -> FastAPI:
     """The OGC API - Features app; ``database``/``registry`` default to the environment's."""
 
@@ -41,6 +45,10 @@ def create_app(
         app.state.registry = pilots
         app.state.engine = engine
         app.state.catalogue = Catalogue.from_registry(pilots)
+        for job_id in await run_in_threadpool(unfinished_jobs, engine):  # cut off by a stop
+            asyncio.get_running_loop().run_in_executor(
+                None, run_job_logged, engine, pilots, job_id
+            )
         try:
             yield
         finally:
@@ -54,10 +62,15 @@ def create_app(
     )
     app.openapi_version = OPENAPI_VERSION
     app.state.settings = settings
+    app.state.intake = intake if intake is not None else IntakeSettings()
     install_error_handlers(app)
     app.include_router(landing.router())
     app.include_router(collections.router())
     app.include_router(items.router(settings))
+    app.include_router(sources.router())
+    app.include_router(jobs.router())
+    app.include_router(keys.router())
+    install_openapi_30(app, OPENAPI_VERSION)
     return app
 
 

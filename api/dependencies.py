@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from api.catalogue import Catalogue
 from api.params import ItemsQuery, parse_items_query
 from core.pilot import Collection, Registry
-from core.settings import ApiSettings
+from core.settings import ApiSettings, IntakeSettings
 
 
 def get_settings(request: Request) -> ApiSettings:
@@ -29,7 +29,12 @@ def get_catalogue(request: Request) -> Catalogue:
     return cast(Catalogue, request.app.state.catalogue)
 
 
+def get_intake(request: Request) -> IntakeSettings:
+    return cast(IntakeSettings, request.app.state.intake)
+
+
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+IntakeDep = Annotated[IntakeSettings, Depends(get_intake)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]

@@ -18,14 +18,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.responses import ProblemResponse
 from core.errors import (
+    Conflict,
+    Forbidden,
     InvalidCrs,
     InvalidParameter,
+    NotAuthenticated,
     NotFound,
     StadspulsError,
+    TooLarge,
     UnknownFormat,
     UnknownPilot,
     UnreadableInput,
+    UnsupportedMediaType,
 )
+from core.sources import SourceError
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +43,12 @@ STATUS: dict[type[StadspulsError], HTTPStatus] = {
     UnreadableInput: HTTPStatus.UNPROCESSABLE_ENTITY,
     NotFound: HTTPStatus.NOT_FOUND,
     UnknownPilot: HTTPStatus.NOT_FOUND,
+    Conflict: HTTPStatus.CONFLICT,
+    NotAuthenticated: HTTPStatus.UNAUTHORIZED,
+    Forbidden: HTTPStatus.FORBIDDEN,
+    TooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    UnsupportedMediaType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+    SourceError: HTTPStatus.BAD_REQUEST,
     StadspulsError: HTTPStatus.INTERNAL_SERVER_ERROR,
 }
 
@@ -79,6 +91,9 @@ async def _domain_error(request: Request, error: Exception) -> ProblemResponse:
         return problem(status, "the server could not complete the request", instance=path)
     if isinstance(error, InvalidParameter):
         return problem(status, str(error), instance=path, parameter=error.parameter)
+    if isinstance(error, NotAuthenticated):
+        challenge = {"WWW-Authenticate": 'Bearer realm="stadspuls", charset="UTF-8"'}
+        return problem(status, str(error), instance=path, headers=challenge)
     return problem(status, str(error), instance=path)
 
 

@@ -42,3 +42,23 @@ class NotFound(StadspulsError):
 
 class InvalidCrs(StadspulsError):
     """A CRS string that is not one of the supported ones."""
+
+
+class Conflict(StadspulsError):
+    """The request clashes with what exists (an id taken, a delivery the source refuses)."""
+
+
+class NotAuthenticated(StadspulsError):
+    """A write without a valid API key."""
+
+
+class Forbidden(StadspulsError):
+    """A valid API key that may not do this (another city's or supplier's source)."""
+
+
+class TooLarge(StadspulsError):
+    """An upload or pushed body larger than the configured limit."""
+
+
+class UnsupportedMediaType(StadspulsError):
+    """A body in a media type the endpoint does not take."""

@@ -55,3 +55,17 @@ class MqttSettings(BaseSettings):
     metrics_port: int | None = Field(
         default=None, description="port of the Prometheus /metrics endpoint of ingest-mqtt"
     )
+
+
+class IntakeSettings(BaseSettings):
+    """Data that suppliers write over HTTP: where uploads wait, and how large they may be."""
+
+    model_config = _COMMON
+
+    upload_dir: str = Field(
+        default="stadspuls-uploads", description="folder where uploaded files are kept"
+    )
+    max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1, description="per file")
+    max_push_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1, description="per POST /sources/{id}/observations body"
+    )

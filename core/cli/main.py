@@ -160,12 +160,14 @@ def _register_pilot_commands() -> None:
 def main() -> None:
     import core.cli.handbook  # noqa: F401  (importing it registers the handbook command)
     from core.cli import serving  # registers serve and demo
+    from core.cli.keys import keys_app
     from core.cli.mqtt import ingest_mqtt
     from core.cli.simulate import simulate
     from core.cli.sources import sources_app
 
     serving.register(app)
     app.add_typer(sources_app, name="sources")
+    app.add_typer(keys_app, name="keys")
     app.command("ingest-mqtt")(ingest_mqtt)
     _register_pilot_commands()
     app.command("simulate")(simulate)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import typer
 
 from core.ingest.pipeline import IngestSummary
+from core.ingest.report import validation_report
 
 _TOP_REASONS = 5
 
@@ -67,22 +68,3 @@ def print_validation(
             typer.echo(f"  {where}: [{problem.rule}] {problem.term or '-'}: {problem.message}")
             if problem.found is not None or problem.expected:
                 typer.echo(f"      found: {problem.found!s}; expected: {problem.expected or '-'}")
-
-
-def validation_report(
-    name: str, pilot: str, format_id: str, summary: IngestSummary
-) -> dict[str, object]:
-    """The supplier report as data; the API's validation service returns the same."""
-    return {
-        "file": name,
-        "pilot": pilot,
-        "format": format_id,
-        "records": summary.read,
-        "valid": summary.valid,
-        "invalid": summary.quarantined,
-        "problems": [
-            {"origin": report.origin, "position": report.position, **problem.as_dict()}
-            for report in summary.rejected
-            for problem in report.problems
-        ],
-    }

@@ -12,7 +12,14 @@ from core.errors import StadspulsError
 from core.pilot import load_registry
 from core.runtime import open_database
 from core.settings import DatabaseSettings
-from core.sources import Source, add_source, list_sources, remove_source
+from core.sources import (
+    DEFAULT_LICENCE,
+    DELIVERIES,
+    Source,
+    add_source,
+    list_sources,
+    remove_source,
+)
 
 sources_app = typer.Typer(no_args_is_help=True, help="Supplier sources and their MQTT topics.")
 
@@ -41,6 +48,13 @@ def add(
     ] = None,
     timezone: Annotated[str | None, typer.Option(help="time zone of naive times")] = None,
     crs: Annotated[str | None, typer.Option(help="CRS of coordinates")] = None,
+    supplier: Annotated[str | None, typer.Option(help="the supplier that delivers it")] = None,
+    city: Annotated[str | None, typer.Option(help="the city that owns it, e.g. gent")] = None,
+    licence: Annotated[str, typer.Option(help="SPDX licence id of its data")] = DEFAULT_LICENCE,
+    delivery: Annotated[
+        list[str] | None,
+        typer.Option(help="how data arrives: mqtt, file, push (repeatable; default all)"),
+    ] = None,
 ) -> None:
     """Register a source."""
     try:
@@ -57,6 +71,10 @@ def add(
                 options=_options(option or []),
                 timezone=timezone,
                 crs=crs,
+                supplier=supplier,
+                city=city,
+                licence=licence,
+                delivery=list(delivery) if delivery else list(DELIVERIES),
             ),
         )
     except StadspulsError as error:
@@ -80,9 +98,10 @@ def list_command() -> None:
         typer.echo("no sources registered")
     for source in sources:
         extras = " ".join(f"{k}={v}" for k, v in source.options.items())
+        owner = f"{source.city or '-'}/{source.supplier or '-'}"
         typer.echo(
-            f"{source.id}\t{source.pilot}\t{source.format}\t{source.topic_filter}"
-            f"{chr(9) + extras if extras else ''}"
+            f"{source.id}\t{source.pilot}\t{source.format}\t{source.topic_filter}\t{owner}"
+            f"\t{','.join(source.deliveries)}{chr(9) + extras if extras else ''}"
         )
 
 

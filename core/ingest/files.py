@@ -6,13 +6,15 @@ caller; when ingesting, its content is also quarantined as one record so it is n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from core.errors import UnreadableInput
+from core.ingest.activity import record_activity
 from core.ingest.envelope import Problem, RawRecord, ReadContext
 from core.ingest.pipeline import IngestSummary, Pipeline, Progress
 from core.ingest.quarantine import quarantine_row, store_quarantine
@@ -31,6 +33,8 @@ class FileJob:
     source: str | None = None
     crs: str | None = None
     timezone: str | None = None
+    options: Mapping[str, str] = field(default_factory=dict)  # the source's adapter settings
+    origin: str | None = None  # the name records are quarantined under; the file name if unset
 
 
 def choose_adapter(pilot: Pilot, path: Path, format_id: str | None) -> Adapter:
@@ -61,10 +65,11 @@ def process_file(
         raise UnreadableInput(f"{job.path}: no such file")
     context = ReadContext(
         source=job.source or adapter.format_id,
-        origin=job.path.name,
+        origin=job.origin or job.path.name,
         received_at=datetime.now(UTC),
         crs=job.crs,
         timezone=job.timezone,
+        options=dict(job.options),
     )
     pipeline = Pipeline(pilot, adapter, engine, dry_run=dry_run, batch_size=batch_size)
     try:
@@ -89,3 +94,4 @@ def _quarantine_file(
     row = quarantine_row(pilot.id, adapter.format_id, raw, [Problem("core.unreadable", reason)])
     with engine.begin() as conn:
         store_quarantine(conn, [row])
+        record_activity(conn, context.source, context.received_at, 0, 1)

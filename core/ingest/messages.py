@@ -8,7 +8,6 @@ with one upsert per entity and a redelivered message changes nothing.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -18,6 +17,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
+from core.ingest.activity import record_activity
 from core.ingest.envelope import Problem, RawRecord, ReadContext
 from core.ingest.pipeline import Checked, Pipeline
 from core.ingest.quarantine import quarantine_row, store_quarantine
@@ -105,8 +105,29 @@ class MessageRouter:
             if rejected:
                 with self.engine.begin() as conn:
                     store_quarantine(conn, rejected)
+                    now = datetime.now(UTC)
+                    for source_id, count in Counter(row["source"] for row in rejected).items():
+                        if source_id != "-":  # no source claimed its topic
+                            record_activity(conn, source_id, now, 0, count)
 
         return commit
+
+    def replay(self, message: IncomingMessage) -> list[Problem]:
+        """Run one kept message through again: its problems, or none when it was stored.
+
+        A message that fails again is quarantined under the same id as before (same topic and
+        payload), so the replay adds no second copy.
+        """
+        source = self._route(message.topic)
+        content, problem = self._decode(message, source)
+        if problem is not None:
+            return [problem]
+        assert source is not None
+        pilot = self.registry.get(source.pilot)
+        pipeline = Pipeline(pilot, pilot.adapter(source.format), self.engine)
+        raw = RawRecord(source.id, message.topic, None, message.received_at, content)
+        summary = pipeline.run([raw], _context(source))
+        return summary.rejected[0].problems if summary.rejected else []
 
     def _route(self, topic: str) -> Source | None:
         if topic not in self._routes:
@@ -148,13 +169,9 @@ class MessageRouter:
     def _quarantine(
         self, message: IncomingMessage, source: Source | None, problem: Problem
     ) -> dict[str, Any]:
-        payload = message.payload[: self.max_payload]
-        try:
-            content: str = payload.decode("utf-8")
-        except UnicodeDecodeError:
-            content = "base64:" + base64.b64encode(payload).decode("ascii")
+        payload = message.payload[: self.max_payload]  # kept as text, or as base64 if binary
         source_id = source.id if source else "-"
-        raw = RawRecord(source_id, message.topic, None, message.received_at, content)
+        raw = RawRecord(source_id, message.topic, None, message.received_at, payload)
         self.stats.count(source_id, quarantined=1)
         self.stats.reasons[problem.rule] += 1
         return quarantine_row(

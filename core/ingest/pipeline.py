@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 
 from core.errors import UnreadableInput
 from core.handbook import Entity
+from core.ingest.activity import record_activity
 from core.ingest.envelope import (
     Canonical,
     Problem,
@@ -71,6 +73,8 @@ class Checked:
 
     rows: dict[str, list[dict[str, Any]]]
     quarantined: list[dict[str, Any]]
+    source: str = ""
+    valid: int = 0  # raw records of the batch that passed
 
 
 class Pipeline:
@@ -146,6 +150,7 @@ class Pipeline:
         self._prefetch_references(mapped, context.source)
         rows: dict[str, list[dict[str, Any]]] = {store.entity: [] for store in self.pilot.stores}
         quarantined: list[dict[str, Any]] = []
+        valid = 0
         for raw, outcome in mapped:
             summary.read += 1
             accepted: list[tuple[str, dict[str, Any]]] = []
@@ -161,9 +166,10 @@ class Pipeline:
                 )
                 continue
             summary.valid += 1
+            valid += 1
             for entity, row in accepted:
                 rows[entity].append(row)
-        return Checked(rows, quarantined)
+        return Checked(rows, quarantined, context.source, valid)
 
     def _map(self, raw: RawRecord, context: ReadContext) -> list[Canonical] | list[Problem]:
         if raw.problems:
@@ -287,6 +293,10 @@ class Pipeline:
                 if self.pilot.after_store is not None:
                     self.pilot.after_store(conn, store.entity, entity_rows)
             store_quarantine(conn, quarantined)
+            if checked.source:
+                record_activity(
+                    conn, checked.source, datetime.now(UTC), checked.valid, len(quarantined)
+                )
         return counts
 
 

@@ -6,6 +6,7 @@ not quarantine the same record twice, while a changed record at the same place i
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from datetime import datetime
@@ -19,6 +20,8 @@ from core.ingest.envelope import Problem, RawRecord
 from core.storage import table_of, upsert
 from core.types import JsonColumnType, Timestamp
 
+#: Marks raw content kept as Base64 because it is not storable text.
+BASE64_PREFIX = "base64:"
 #: Rule id of the privacy screen (:mod:`core.privacy`); its records are stored redacted.
 PERSONAL_DATA_RULE = "core.personal-data"
 
@@ -38,15 +41,34 @@ class QuarantineRecord(SQLModel, table=True):
     raw: str
     reasons: list[dict[str, Any]] = Field(sa_column=Column(JsonColumnType, nullable=False))
     rules: str = Field(description="space-separated rule ids, for filtering")
+    resolved_at: datetime | None = Field(
+        default=None, sa_column=Column(Timestamp, nullable=True),
+        description="when a replay stored the record after a fix; kept for the record",
+    )
+    replayed_at: datetime | None = Field(
+        default=None, sa_column=Column(Timestamp, nullable=True),
+        description="when the record was last run through the pipeline again",
+    )
 
 
 def render_raw(content: Any) -> str:
-    """The raw content as text: JSON for decoded objects, the text itself otherwise."""
+    """The raw content as text: JSON for decoded objects, the text itself otherwise.
+
+    Bytes that are not UTF-8 text, and text with NUL characters (which PostgreSQL text cannot
+    hold), are kept exactly, as ``base64:`` followed by their Base64 encoding.
+    """
     if isinstance(content, bytes):
-        return content.decode("utf-8", errors="replace")
-    if isinstance(content, str):
-        return content
-    return json.dumps(content, ensure_ascii=False, default=str)
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return BASE64_PREFIX + base64.b64encode(content).decode("ascii")
+    elif isinstance(content, str):
+        text = content
+    else:
+        text = json.dumps(content, ensure_ascii=False, default=str)
+    if "\x00" in text:
+        return BASE64_PREFIX + base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return text
 
 
 def quarantine_row(
