@@ -125,6 +125,8 @@ STANDARDS: dict[str, str] = {
     "oslo": "OSLO",
     "sosa": "SOSA",
     "schema_org": "schema.org",
+    "a11yjson": "A11yJSON",
+    "osm": "OpenStreetMap",
 }
 
 
