@@ -30,6 +30,13 @@ def split_header(header: str) -> tuple[str, str | None]:
     return match["name"].strip(), match["unit"].strip()
 
 
+def _bare(cell: Any) -> bool:
+    """A number without a unit of its own (the header's unit applies)."""
+    if isinstance(cell, int | float):
+        return True
+    return bool(re.fullmatch(r"\s*[+-]?\d+(?:[.,]\d+)?\s*", str(cell)))
+
+
 def map_audit_row(handbook: Handbook, row: dict[str, Any]) -> BuildingRecord:
     """One audit row as a building record, with units converted and originals kept."""
     entity = handbook.entities_by_id[ENTITY]
@@ -56,8 +63,10 @@ def map_audit_row(handbook: Handbook, row: dict[str, Any]) -> BuildingRecord:
             )
             continue
         values[name] = converted.value
-        if converted.original is not None or unit is not None:
-            originals[name] = converted.original or f"{cell} {unit}"
+        if unit is not None and _bare(cell):
+            originals[name] = f"{cell} {unit}"
+        elif converted.original is not None:
+            originals[name] = converted.original
     if problems:
         raise RecordRejected(problems)
     (record,) = records_from_values(handbook, values)

@@ -134,7 +134,12 @@ def _overpass(items: list[Any]) -> list[Element]:
             continue  # an untagged node only carries a way's geometry
         osm_id = f"{item.get('type')}/{item.get('id')}"
         geometry = _overpass_geometry(item, nodes)
-        found.append(Element(osm_id, tags, geometry, item.get("timestamp"), item))
+        raw = item
+        if item.get("nodes") and not item.get("geometry") and geometry is not None:
+            # keep the resolved outline with the way (Overpass' own "out geom" form), so the
+            # raw record maps on its own, without the nodes of the file
+            raw = {**item, "geometry": [{"lon": x, "lat": y} for x, y in _outline(geometry)]}
+        found.append(Element(osm_id, tags, geometry, item.get("timestamp"), raw))
     return found
 
 
@@ -150,6 +155,11 @@ def _overpass_geometry(item: dict[str, Any], nodes: dict[Any, tuple[float, float
     if isinstance(center, dict):
         return Point(center["lon"], center["lat"])
     return shape({"type": "LineString", "coordinates": points}) if len(points) >= 2 else None
+
+
+def _outline(geometry: BaseGeometry) -> list[tuple[float, float]]:
+    coords = geometry.exterior.coords if geometry.geom_type == "Polygon" else geometry.coords
+    return [(float(x), float(y)) for x, y, *_ in coords]
 
 
 def is_entrance(element: Element) -> bool:
