@@ -193,8 +193,12 @@ def test_map_is_pure_over_the_raw_content() -> None:
     with pytest.raises(Exception, match="lies on no building"):
         adapter.map(raw, context)
     raw.content = {
-        "building": {"type": "Feature", "id": "node/1", "properties": {"name": "X", "hearing_loop": "yes"},
-                     "geometry": {"type": "Point", "coordinates": [3.2, 51.2]}},
+        "building": {
+            "type": "Feature",
+            "id": "node/1",
+            "properties": {"name": "X", "hearing_loop": "yes"},
+            "geometry": {"type": "Point", "coordinates": [3.2, 51.2]},
+        },
         "entrances": [],
     }
     first: list[Canonical] = adapter.map(raw, context)
