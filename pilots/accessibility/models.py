@@ -71,11 +71,11 @@ class AccessibilityBuilding(SQLModel, table=True):
     miny: float
     maxx: float
     maxy: float
-    wheelchair: str
-    wheelchair_assisted: str
-    reduced_mobility: str
-    blind: str
-    deaf: str
+    wheelchair: str = Field(index=True)
+    wheelchair_assisted: str = Field(index=True)
+    reduced_mobility: str = Field(index=True)
+    blind: str = Field(index=True)
+    deaf: str = Field(index=True)
     measurements: dict[str, Any] = _json(dict)
     criteria: dict[str, Any] = _json(dict)
     profiles: dict[str, Any] = _json(dict)
