@@ -14,25 +14,32 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from core.assessment import Assessment
+from core.labels import Labels
+
+__all__ = [
+    "Assessment",
+    "Code",
+    "Codelist",
+    "Datatype",
+    "Entity",
+    "Handbook",
+    "Labels",
+    "PrivacyScreen",
+    "References",
+    "Rule",
+    "Term",
+    "load_handbook",
+]
+
 Datatype = Literal[
     "string", "integer", "number", "boolean", "datetime", "geometry", "uri", "code", "reference"
 ]
 
 
-class Labels(BaseModel):
-    """A text in Dutch and English; Dutch is the handbook's authoritative language.
-
-    Unknown keys are an error: an unquoted YAML flow mapping splits a text at its commas, and
-    the rest must not vanish silently from the definitions suppliers read.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    nl: str
-    en: str
-
-
 class References(BaseModel):
-    """URIs of the matching terms in the standards the handbook aligns with."""
+    """URIs of the matching terms in the standards the handbook aligns with (DATEX II, Smart Data
+    Models, OSLO, SOSA, schema.org, A11yJSON, OpenStreetMap keys)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     datex2: str | None = None
@@ -40,6 +47,8 @@ class References(BaseModel):
     oslo: str | None = None
     sosa: str | None = None
     schema_org: str | None = Field(default=None, alias="schema")
+    a11yjson: str | None = None
+    osm: str | None = Field(default=None, description="the OpenStreetMap wiki page of a key")
 
 
 class Term(BaseModel):
@@ -133,6 +142,7 @@ class Handbook(BaseModel):
     codelists: tuple[Codelist, ...] = ()
     rules: tuple[Rule, ...] = ()
     privacy: PrivacyScreen | None = None
+    assessment: Assessment | None = None
 
     @model_validator(mode="after")
     def _check_links(self) -> Handbook:
@@ -149,7 +159,26 @@ class Handbook(BaseModel):
         for rule in self.rules:
             if rule.entity not in entities:
                 raise ValueError(f"rule {rule.id}: unknown entity {rule.entity}")
+        if self.assessment is not None:
+            self._check_assessment(self.assessment)
         return self
+
+    def _check_assessment(self, assessment: Assessment) -> None:
+        """Criteria read terms that exist, and state thresholds in the term's own unit."""
+        terms = {
+            (entity.id, term.id): term for entity in self.entities for term in entity.terms
+        }
+        for entity, term in sorted(assessment.terms_used()):
+            if (entity, term) not in terms:
+                raise ValueError(f"assessment: unknown term {entity}.{term}")
+        for criterion in assessment.criteria:
+            for term_id in criterion.terms:
+                unit = terms[(criterion.entity, term_id)].unit
+                if criterion.unit != unit:
+                    raise ValueError(
+                        f"criterion {criterion.id}: unit {criterion.unit} is not the unit "
+                        f"{unit} of {criterion.entity}.{term_id}"
+                    )
 
     @cached_property
     def entities_by_id(self) -> dict[str, Entity]:
@@ -167,7 +196,15 @@ class Handbook(BaseModel):
         return self.entities_by_id[entity].terms_by_id[term]
 
 
-def load_handbook(path: Path) -> Handbook:
-    """Read and check a handbook YAML file."""
+def load_handbook(path: Path, assessment: Path | None = None) -> Handbook:
+    """Read and check a handbook YAML file, with the pilot's assessment criteria if it has any.
+
+    The criteria live in their own file (they cite regulations and change on their own rhythm)
+    but are checked against the handbook's terms as one document.
+    """
     with path.open(encoding="utf-8") as handle:
-        return Handbook.model_validate(yaml.safe_load(handle))
+        data = yaml.safe_load(handle)
+    if assessment is not None:
+        with assessment.open(encoding="utf-8") as handle:
+            data["assessment"] = yaml.safe_load(handle)
+    return Handbook.model_validate(data)

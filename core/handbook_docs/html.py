@@ -12,6 +12,7 @@ from html import escape
 
 from core.handbook import Handbook
 from core.handbook_docs.model import (
+    AssessmentSection,
     CodelistSection,
     Constraint,
     EntitySection,
@@ -202,6 +203,66 @@ def _generic_rules(page: Page) -> list[str]:
     ]
 
 
+def _assessment(page: Page, section: AssessmentSection) -> list[str]:
+    w = page.word
+    lines = ['<section id="assessment">', f"<h2>{text(w('assessment'))}</h2>"]
+    lines += [f"<p>{text(section.description)}</p>"]
+    lines += [f"<p>{text(w('outcomes'))}: {text(section.outcomes)}</p>"]
+    level_rows = (
+        ("", [code(i), cell(text(lab.nl), "nl", page), cell(text(lab.en), "en", page),
+              cell(text(d))])
+        for i, lab, d in section.levels
+    )
+    header = [text(w(k)) for k in ("level", "label_nl", "label_en", "definition")]
+    lines += table(text(w("levels_caption")), header, level_rows)
+    lines += [f"<h3>{text(w('criteria'))}</h3>"]
+    header = [text(w(k)) for k in ("criterion", "label_nl", "label_en", "terms", "requirement")]
+    header += [text(w(k)) for k in ("applies_when", "source", "reference")]
+    rows = (
+        (
+            row.anchor,
+            [
+                code(row.id),
+                cell(text(row.label.nl), "nl", page),
+                cell(text(row.label.en), "en", page),
+                cell(links(row.terms)),
+                cell(text(row.requirement) + (f" ({text(row.note)})" if row.note else "")),
+                cell(text(row.applies_when)),
+                cell(link(row.source)),
+                cell(text(row.reference), "nl", page),
+            ],
+        )
+        for row in section.criteria
+    )
+    lines += table(text(w("criteria_caption", pilot=page.pilot)), header, rows)
+    lines += [f"<h3>{text(w('profiles'))}</h3>"]
+    for profile in section.profiles:
+        items = "".join(
+            f"<li>{text(w('fails_to'))} <em>{text(level)}</em>: {links(criteria)}</li>"
+            for level, criteria in profile.by_level
+            if criteria
+        )
+        if profile.reported:
+            items += f"<li>{text(w('reported'))}: {code(profile.reported)}</li>"
+        lines += [
+            f"<p><strong>{text(pick(profile.label, page.lang))}</strong> ({code(profile.id)}): "
+            f"{text(profile.definition)}</p>",
+            f"<ul>{items}</ul>",
+        ]
+    lines += [f"<h3>{text(w('sources'))}</h3>", "<ul>"]
+    for source in section.sources:
+        title = (
+            f'<a href="{text(source.url)}">{text(source.title)}</a>'
+            if source.url
+            else text(source.title)
+        )
+        lines.append(
+            f'<li id="{text(source.anchor)}">{code(source.id)}: {title}. '
+            f"{text(source.citation)}</li>"
+        )
+    return [*lines, "</ul>", "</section>"]
+
+
 def _contents(page: Page) -> list[str]:
     items = "".join(
         f'<li><a href="#{name}">{text(title)}</a></li>' for name, title in page.sections
@@ -243,7 +304,10 @@ def render_page(page: Page) -> str:
     lines.append("</section>")
     if page.privacy:
         lines += _privacy(page, page.privacy)
-    lines += [*_rules(page), *_generic_rules(page), "</main>", "</body>", "</html>"]
+    lines += [*_rules(page), *_generic_rules(page)]
+    if page.assessment is not None:
+        lines += _assessment(page, page.assessment)
+    lines += ["</main>", "</body>", "</html>"]
     return "\n".join(lines) + "\n"
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from core.handbook import Handbook
 from core.handbook_docs.model import (
+    AssessmentSection,
     CodelistSection,
     Constraint,
     EntitySection,
@@ -164,6 +165,50 @@ def _generic_rules(page: Page) -> list[str]:
     ]
 
 
+def _assessment(page: Page, section: AssessmentSection) -> list[str]:
+    lines = [anchor("assessment"), f"## {page.word('assessment')}", "", text(section.description)]
+    lines += ["", f"{page.word('outcomes')}: {text(section.outcomes)}", ""]
+    lines += table(
+        [page.word("level"), page.word("label_nl"), page.word("label_en"), page.word("definition")],
+        (
+            [code(level, True), text(label.nl), text(label.en), text(definition)]
+            for level, label, definition in section.levels
+        ),
+    )
+    lines += [f"### {page.word('criteria')}", ""]
+    header = [page.word(k) for k in ("criterion", "label_nl", "label_en", "terms", "requirement")]
+    header += [page.word(k) for k in ("applies_when", "source", "reference")]
+    rows = (
+        [
+            anchor(row.anchor) + code(row.id, in_table=True),
+            text(row.label.nl),
+            text(row.label.en),
+            links(row.terms),
+            text(row.requirement) + (f" ({text(row.note)})" if row.note else ""),
+            text(row.applies_when),
+            link(row.source),
+            text(row.reference),
+        ]
+        for row in section.criteria
+    )
+    lines += table(header, rows)
+    lines += [f"### {page.word('profiles')}", ""]
+    for profile in section.profiles:
+        lines += [f"**{text(pick(profile.label, page.lang))}** ({code(profile.id)}): "
+                  f"{text(profile.definition)}", ""]
+        for level, criteria in profile.by_level:
+            if criteria:
+                lines += [f"- {page.word('fails_to')} *{text(level)}*: {links(criteria)}"]
+        if profile.reported:
+            lines += [f"- {page.word('reported')}: {code(profile.reported)}"]
+        lines.append("")
+    lines += [f"### {page.word('sources')}", ""]
+    for source in section.sources:
+        title = f"[{text(source.title)}]({source.url})" if source.url else text(source.title)
+        lines += [f"- {anchor(source.anchor)}{code(source.id)}: {title}. {text(source.citation)}"]
+    return [*lines, ""]
+
+
 def render_page(page: Page) -> str:
     contents = " · ".join(f"[{title}](#{name})" for name, title in page.sections)
     lines = [
@@ -190,6 +235,8 @@ def render_page(page: Page) -> str:
         lines += _privacy(page, page.privacy)
     lines += _rules(page)
     lines += _generic_rules(page)
+    if page.assessment is not None:
+        lines += ["", *_assessment(page, page.assessment)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

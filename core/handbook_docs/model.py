@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.handbook import Entity, Handbook, Labels
+from core.handbook_docs.assessment import AssessmentSection, build_assessment
 from core.handbook_docs.generic import GenericRuleRow, generic_rules
 from core.handbook_docs.terms import (
     Constraint,
@@ -26,6 +27,7 @@ from core.handbook_docs.terms import (
 from core.handbook_docs.words import WORDS, Lang, other, pick
 
 __all__ = [
+    "AssessmentSection",
     "CodeRow",
     "CodelistSection",
     "Constraint",
@@ -108,6 +110,7 @@ class Page:
     rules: tuple[RuleRow, ...]
     generic_rules: tuple[GenericRuleRow, ...]
     privacy: PrivacySection | None = None
+    assessment: AssessmentSection | None = None
 
     def word(self, key: str, **values: str) -> str:
         return WORDS[self.lang][key].format(**values)
@@ -125,6 +128,8 @@ class Page:
         if self.privacy is not None:
             keys.append(("personal-data", "personal_data"))
         keys += [("rules", "rules"), ("generic-rules", "generic_rules")]
+        if self.assessment is not None:
+            keys.append(("assessment", "assessment"))
         return tuple((anchor, self.word(key)) for anchor, key in keys)
 
     @property
@@ -214,4 +219,5 @@ def build_page(handbook: Handbook, lang: Lang = "en") -> Page:
         rules=rules,
         generic_rules=generic_rules(handbook, lang),
         privacy=_privacy(handbook, lang),
+        assessment=build_assessment(handbook, lang),
     )

@@ -25,6 +25,10 @@ Choices (see also the module tests):
 * A rule has no label apart from its description, so its ``skos:prefLabel`` (nl, en) is that
   description, with ``skos:related`` to the terms it checks; it has no ``skos:definition``.
 * The output holds both languages; it does not depend on a page language.
+* Assessment criteria (when a handbook has them) are top concepts with their comparison,
+  threshold or bands (``stadspuls:thresholdSteps``, an ordered list), unit and
+  ``dcterms:source`` (a ``dcterms:BibliographicResource`` with its citation); profiles are top
+  concepts listing each criterion with the level its failure leads to.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from core.assessment import Assessment
 from core.handbook import Code, Codelist, Entity, Handbook, Labels, References, Rule, Term
 from core.handbook_docs.words import STANDARDS
 
@@ -70,6 +75,19 @@ CONTEXT: dict[str, Any] = {
     "refersTo": {_ID: "stadspuls:refersTo", "@type": _ID},
     "maxFutureSeconds": "stadspuls:maxFutureSeconds",
     "derivable": "stadspuls:derivable",
+    "comparison": "stadspuls:comparison",
+    "threshold": "stadspuls:threshold",
+    "thresholdSteps": {_ID: "stadspuls:thresholdSteps", "@container": "@list"},
+    "thresholdBy": {_ID: "stadspuls:thresholdBy", "@type": _ID},
+    "upTo": "stadspuls:upTo",
+    "appliesWhen": "stadspuls:appliesWhen",
+    "source": {_ID: "dcterms:source", "@type": _ID},
+    "reference": "stadspuls:reference",
+    "bibliographicCitation": "dcterms:bibliographicCitation",
+    "seeAlso": {_ID: "http://www.w3.org/2000/01/rdf-schema#seeAlso", "@type": _ID},
+    "criterion": {_ID: "stadspuls:criterion", "@type": _ID},
+    "onFail": {_ID: "stadspuls:onFail", "@type": _ID},
+    "profileCriteria": "stadspuls:profileCriteria",
 }
 
 
@@ -201,10 +219,115 @@ def _rule(handbook: Handbook, rule: Rule) -> dict[str, Any]:
     )
 
 
+def _threshold(value: bool | float | str) -> bool | int | float | str:
+    return _number(value) if isinstance(value, float) else value
+
+
+def _assessment(handbook: Handbook, assessment: Assessment) -> list[dict[str, Any]]:
+    """Criteria and profiles as concepts of the scheme, sources as bibliographic resources.
+
+    A criterion carries its comparison, threshold (or bands by another term), unit, the terms
+    it reads (``skos:related``) and its source with the place in it (``stadspuls:reference``).
+    """
+    scheme = scheme_id(handbook)
+    nodes: list[dict[str, Any]] = []
+    for source in assessment.sources:
+        node: dict[str, Any] = {
+            "@id": source_id(handbook, source.id),
+            "@type": "dcterms:BibliographicResource",
+            "notation": source.id,
+            "title": _texts(source.title),
+            "bibliographicCitation": source.citation,
+        }
+        if source.url:
+            node["seeAlso"] = source.url
+        nodes.append(node)
+    for criterion in assessment.criteria:
+        node = _concept(
+            criterion_id(handbook, criterion.id),
+            criterion.id,
+            criterion.label,
+            inScheme=scheme,
+            topConceptOf=scheme,
+            related=[term_id(handbook, criterion.entity, term) for term in criterion.terms],
+            comparison=criterion.comparison,
+            source=source_id(handbook, criterion.source),
+            reference=criterion.reference,
+        )
+        if criterion.threshold is not None:
+            node["threshold"] = _threshold(criterion.threshold)
+        if criterion.threshold_by is not None:
+            node["thresholdBy"] = term_id(handbook, criterion.entity, criterion.threshold_by.term)
+            node["thresholdSteps"] = [
+                {"threshold": _threshold(step.threshold)}
+                | ({"upTo": _number(step.up_to)} if step.up_to is not None else {})
+                for step in criterion.threshold_by.steps
+            ]
+        if criterion.unit is not None:
+            node["unit"] = criterion.unit
+        if criterion.applies_when:
+            node["appliesWhen"] = [
+                f"{c.term} {c.comparison} {str(c.value).lower()}" for c in criterion.applies_when
+            ]
+        if criterion.note is not None:
+            node["definition"] = _texts(criterion.note)
+        nodes.append(node)
+    for level in assessment.levels:
+        nodes.append(
+            _concept(
+                level_id(handbook, level.id),
+                level.id,
+                level.label,
+                definition=_texts(level.definition),
+                inScheme=scheme,
+            )
+        )
+    for profile in assessment.profiles:
+        nodes.append(
+            _concept(
+                profile_id(handbook, profile.id),
+                profile.id,
+                profile.label,
+                definition=_texts(profile.definition),
+                inScheme=scheme,
+                topConceptOf=scheme,
+                related=[criterion_id(handbook, i.criterion) for i in profile.criteria],
+                profileCriteria=[
+                    {
+                        "criterion": criterion_id(handbook, i.criterion),
+                        "onFail": level_id(handbook, i.on_fail),
+                    }
+                    for i in profile.criteria
+                ],
+            )
+        )
+    return nodes
+
+
+def criterion_id(handbook: Handbook, criterion: str) -> str:
+    return f"{handbook.base_uri}criterion/{criterion}"
+
+
+def source_id(handbook: Handbook, source: str) -> str:
+    return f"{handbook.base_uri}source/{source}"
+
+
+def level_id(handbook: Handbook, level: str) -> str:
+    return f"{handbook.base_uri}level/{level}"
+
+
+def profile_id(handbook: Handbook, profile: str) -> str:
+    return f"{handbook.base_uri}profile/{profile}"
+
+
 def document(handbook: Handbook) -> dict[str, Any]:
     """The handbook's concept scheme as a JSON-LD document (``@context`` and ``@graph``)."""
     top = [entity_id(handbook, entity.id) for entity in handbook.entities]
     top += [rule_id(handbook, rule.id) for rule in handbook.rules]
+    assessment = handbook.assessment
+    if assessment is not None:
+        top += [criterion_id(handbook, criterion.id) for criterion in assessment.criteria]
+        top += [profile_id(handbook, profile.id) for profile in assessment.profiles]
     scheme: dict[str, Any] = {
         "@id": scheme_id(handbook),
         "@type": "skos:ConceptScheme",
@@ -223,6 +346,8 @@ def document(handbook: Handbook) -> dict[str, Any]:
     for codelist in handbook.codelists:
         graph += _codelist(handbook, codelist)
     graph += [_rule(handbook, rule) for rule in handbook.rules]
+    if assessment is not None:
+        graph += _assessment(handbook, assessment)
     return {"@context": CONTEXT, "@graph": graph}
 
 

@@ -1,0 +1,1 @@
+"""Pure mappings of the accessibility suppliers' formats onto the handbook's terms."""
