@@ -48,6 +48,7 @@ def _problem(description: str) -> dict[str, Any]:
 _DESCRIPTIONS = {
     400: "A query parameter is invalid; `parameter` names it.",
     404: "The collection or feature does not exist.",
+    406: "The Accept header names no format this resource is served in.",
 }
 
 
