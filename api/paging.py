@@ -123,10 +123,7 @@ def _typed(value: Any, key: Key) -> Any:
     """The decoded value as the column's Python type, or a 400."""
     if value is None:
         return None
-    try:
-        expected: type[Any] = key.column.type.python_type
-    except NotImplementedError:
-        expected = str
+    expected = _python_type(key.column.type)
     if expected is datetime:
         if isinstance(value, dict) and isinstance(value.get("t"), str):
             return parse_instant(value["t"], "cursor")
@@ -141,6 +138,23 @@ def _typed(value: Any, key: Key) -> Any:
     elif isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool):
         return value
     raise _invalid("the cursor does not fit this collection")
+
+
+def _python_type(type_: Any) -> type[Any]:
+    """What a column holds in Python; TypeDecorators and SQLModel's strings say ``object``."""
+    if isinstance(type_, sa.types.TypeDecorator):
+        type_ = type_.impl_instance
+    for sql_type, python in (
+        (sa.DateTime, datetime),
+        (sa.Boolean, bool),
+        (sa.Integer, int),
+        (sa.Float, float),
+        (sa.Numeric, Decimal),
+        (sa.String, str),
+    ):
+        if isinstance(type_, sql_type):
+            return python
+    return str
 
 
 def _invalid(detail: str) -> InvalidParameter:

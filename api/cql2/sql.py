@@ -161,7 +161,8 @@ def _like(predicate: Like, context: FilterContext) -> sa.ColumnElement[bool]:
     if context.postgres:
         return value.column.like(sa.literal(pattern.value, sa.String()), escape="\\")
     # SQLite's LIKE ignores case; GLOB does not, as CQL2's LIKE must not
-    return value.column.op("GLOB")(sa.literal(glob_pattern(str(pattern.value)), sa.String()))
+    glob = value.column.op("GLOB", is_comparison=True)
+    return glob(sa.literal(glob_pattern(str(pattern.value)), sa.String()))
 
 
 def glob_pattern(pattern: str) -> str:
