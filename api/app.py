@@ -13,9 +13,12 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
 from api.catalogue import Catalogue
 from api.errors import install_error_handlers
+from api.http_cache import ConditionalGetMiddleware
 from api.routes import collections, items, landing
 from core.pilot import Registry, load_registry
 from core.runtime import open_database
@@ -55,10 +58,32 @@ def create_app(
     app.openapi_version = OPENAPI_VERSION
     app.state.settings = settings
     install_error_handlers(app)
+    install_http_middleware(app, settings)
     app.include_router(landing.router())
     app.include_router(collections.router())
     app.include_router(items.router(settings))
     return app
+
+
+#: Response headers a browser script may read across origins.
+EXPOSED_HEADERS = ["ETag", "Last-Modified", "Link", "Content-Crs", "Cache-Control"]
+
+
+def install_http_middleware(app: FastAPI, settings: ApiSettings) -> None:
+    """Validators and 304s innermost (over the exact bytes), then CORS, then gzip outermost.
+
+    Reading open data needs no credentials, so GET is allowed from any origin.
+    """
+    app.add_middleware(ConditionalGetMiddleware, default_max_age=settings.api_max_age)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "If-None-Match", "If-Modified-Since"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=86_400,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
 
 
 def _version() -> str:

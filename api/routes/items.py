@@ -7,6 +7,7 @@ follows the collection's update interval.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -147,7 +148,17 @@ def _json_response(
             context(handbook, source.properties),
             lambda feature_id: href(request, settings, *items, feature_id),
         )
+    headers["ETag"] = weak_etag(
+        {key: value for key, value in document.items() if key != "timeStamp"}, output
+    )
     return Response(encoders.json_bytes(document), media_type=output.media_type, headers=headers)
+
+
+def weak_etag(document: dict[str, Any], output: Format) -> str:
+    """A validator that ignores ``timeStamp``: a page served again is the same page."""
+    digest = hashlib.blake2b(encoders.json_bytes(document), digest_size=16)
+    digest.update(output.media_type.encode())
+    return f'W/"{digest.hexdigest()}"'
 
 
 def query_format(request: Request) -> str | None:
