@@ -44,7 +44,7 @@ ITEM_PARAMETERS = ("crs", "properties", "skipGeometry", "f", "csv-geometry")
 
 _OPEN = ("", "..")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*|")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*")
 _SIGNED_NAME = re.compile(r"[+-]?[A-Za-z_][A-Za-z0-9_.:-]*")
 
 
@@ -248,12 +248,14 @@ def parse_sortby(value: str) -> tuple[SortKey, ...]:
 
 def parse_names(value: str, parameter: str, *, signed: bool = False) -> tuple[str, ...]:
     """A comma-separated list of property names (optionally signed)."""
+    if not value.strip() and not signed:
+        return ()  # properties= : no properties at all
     names = tuple(part.strip() for part in value.split(","))
     pattern = _SIGNED_NAME if signed else _NAME
     for name in names:
         if not pattern.fullmatch(name):
             raise InvalidParameter(parameter, f"'{name}' is not a property name")
-    return names if names != ("",) else ()
+    return names
 
 
 def parse_boolean(value: str, parameter: str) -> bool:

@@ -221,6 +221,21 @@ def _link_type(request: Request) -> str:
     return GEOJSON
 
 
+def _success(description: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 response in each format the endpoints negotiate."""
+    return {
+        200: {
+            "description": description,
+            "content": {
+                "application/geo+json": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}},
+                "application/ld+json": {"schema": {"type": "object"}},
+            },
+        }
+    }
+
+
 def router(settings: ApiSettings) -> APIRouter:
     routes = APIRouter(tags=["Data"])
     routes.add_api_route(
@@ -230,7 +245,10 @@ def router(settings: ApiSettings) -> APIRouter:
         summary="The features of a collection",
         operation_id="getFeatures",
         response_class=Response,
-        responses=problem_responses(400, 404, 406),
+        responses={
+            **_success("A page of features, with paging links."),
+            **problem_responses(400, 404, 406),
+        },
         openapi_extra={"parameters": items_openapi_parameters(settings)},
     )
     routes.add_api_route(
@@ -240,7 +258,7 @@ def router(settings: ApiSettings) -> APIRouter:
         summary="One feature",
         operation_id="getFeature",
         response_class=Response,
-        responses=problem_responses(400, 404, 406),
+        responses={**_success("The feature."), **problem_responses(400, 404, 406)},
         openapi_extra={"parameters": item_openapi_parameters()},
     )
     return routes

@@ -83,6 +83,10 @@ def test_openapi_document_is_valid_openapi_3_0(client: TestClient) -> None:
     assert parameters["limit"]["schema"] == {
         "type": "integer", "minimum": 1, "maximum": 10_000, "default": 10,
     }
+    assert set(items["responses"]["200"]["content"]) == {
+        "application/geo+json", "application/json", "text/csv", "application/ld+json",
+    }
+    assert "406" in items["responses"]
     assert "422" not in items["responses"]
     assert "application/problem+json" in items["responses"]["400"]["content"]
 
