@@ -8,6 +8,7 @@ bound parameters typed like the column they meet.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,6 @@ from api.cql2.ast import (
     Expression,
     GeometryLiteral,
     In,
-    Interval,
     IsNull,
     Like,
     Not,
@@ -189,8 +189,6 @@ def glob_pattern(pattern: str) -> str:
 
 
 def _like_matches(value: str, pattern: str) -> bool:
-    import fnmatch
-
     return fnmatch.fnmatchcase(value, glob_pattern(pattern))
 
 
@@ -230,5 +228,3 @@ def _same_kind(op: str, a: Operand, b: Operand, allowed: tuple[str, ...]) -> Non
     if a.kind != b.kind:
         raise literals.invalid(f"'{op}' compares a {a.kind} with a {b.kind}")
 
-
-__all__ = ["FilterContext", "Interval", "to_sql"]

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from api import encoders
-from api.crs import CRS84, Crs, parse_crs
+from api.crs import CRS84, parse_crs
 from api.dependencies import (
     CatalogueDep,
     CollectionDep,
@@ -263,5 +263,3 @@ def router(settings: ApiSettings) -> APIRouter:
     )
     return routes
 
-
-__all__ = ["Crs", "router"]

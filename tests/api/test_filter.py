@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pyproj import Transformer
 
+from core.pilot import Registry
 from tests.api.checks import assert_problem, get_geojson, ids, page_through
 from tests.api.seed import GENT_SITES, KOUTER, MECHELEN_SITE, SITES, observation_times
 
@@ -242,3 +243,23 @@ def test_literals_are_bound_never_spliced(client: TestClient) -> None:
     assert _filtered(client, SITES_ITEMS, hostile) == {KOUTER}
     assert _filtered(client, SITES_ITEMS, "name = 'Kouter''; DROP TABLE parking_site; --'") == set()
     assert len(ids(get_geojson(client, SITES_ITEMS))) == 3
+
+
+def test_every_queryable_of_every_collection_filters_and_sorts(
+    client: TestClient, registry: Registry
+) -> None:
+    """A contract over every registered pilot: each queryable works in a filter and sortby."""
+    for pilot in registry:
+        for collection in pilot.collections:
+            items = f"/collections/{collection.id}/items"
+            schema = client.get(f"/collections/{collection.id}/queryables").json()
+            for name, definition in schema["properties"].items():
+                if name == "geometry":
+                    cql = "S_INTERSECTS(geometry, BBOX(2.5, 49.5, 6.4, 51.5))"
+                else:
+                    cql = f'"{name}" IS NULL OR NOT "{name}" IS NULL'
+                    response = client.get(f"{items}?sortby=-{name}&limit=2")
+                    assert response.status_code == 200, (collection.id, name, response.text)
+                response = client.get(f"{items}?filter={quote(cql)}&crs=EPSG:31370&limit=2")
+                assert response.status_code == 200, (collection.id, name, response.text)
+                assert definition.get("type") or definition.get("format")
