@@ -14,9 +14,12 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
 from api.catalogue import Catalogue
 from api.errors import install_error_handlers
+from api.http_cache import ConditionalGetMiddleware
 from api.openapi import install_openapi_30
 from api.routes import collections, items, jobs, keys, landing, sources
 from core.intake.jobs import run_job_logged, unfinished_jobs
@@ -64,6 +67,7 @@ def create_app(
     app.state.settings = settings
     app.state.intake = intake if intake is not None else IntakeSettings()
     install_error_handlers(app)
+    install_http_middleware(app, settings)
     app.include_router(landing.router())
     app.include_router(collections.router())
     app.include_router(items.router(settings))
@@ -72,6 +76,27 @@ def create_app(
     app.include_router(keys.router())
     install_openapi_30(app, OPENAPI_VERSION)
     return app
+
+
+#: Response headers a browser script may read across origins.
+EXPOSED_HEADERS = ["ETag", "Last-Modified", "Link", "Content-Crs", "Cache-Control"]
+
+
+def install_http_middleware(app: FastAPI, settings: ApiSettings) -> None:
+    """Validators and 304s innermost (over the exact bytes), then CORS, then gzip outermost.
+
+    Reading open data needs no credentials, so GET is allowed from any origin.
+    """
+    app.add_middleware(ConditionalGetMiddleware, default_max_age=settings.api_max_age)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "If-None-Match", "If-Modified-Since"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=86_400,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
 
 
 def _version() -> str:

@@ -66,6 +66,11 @@ class Catalogue:
         except KeyError:
             raise NotFound(f"there is no collection '{collection_id}'") from None
 
+    def pilot_of(self, collection_id: str) -> str:
+        """The id of the pilot that publishes the collection."""
+        self.get(collection_id)
+        return self._entries[collection_id].pilot_id
+
     def extent(self, engine: Engine, collection: Collection) -> Extent:
         """The collection's extent, computed at most every :data:`EXTENT_TTL_SECONDS`."""
         now = time.monotonic()

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.formats import NotAcceptable
 from api.responses import ProblemResponse
 from core.errors import (
     Conflict,
@@ -42,6 +43,7 @@ STATUS: dict[type[StadspulsError], HTTPStatus] = {
     UnknownFormat: HTTPStatus.BAD_REQUEST,
     UnreadableInput: HTTPStatus.UNPROCESSABLE_ENTITY,
     NotFound: HTTPStatus.NOT_FOUND,
+    NotAcceptable: HTTPStatus.NOT_ACCEPTABLE,
     UnknownPilot: HTTPStatus.NOT_FOUND,
     Conflict: HTTPStatus.CONFLICT,
     NotAuthenticated: HTTPStatus.UNAUTHORIZED,

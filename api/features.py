@@ -1,9 +1,9 @@
-"""Items of a collection: SQL built around the collection's query, and GeoJSON rendering.
+"""Items of a collection: SQL built around the collection's query, and feature records.
 
 Filters, order and paging wrap ``collection.query()`` as a subquery, with bound parameters
-only. On PostGIS the bbox filter is ``ST_Intersects`` with an envelope (so the GIST index is
-used) and PostGIS writes each geometry as GeoJSON; on SQLite the bbox columns narrow the
-candidates and ``sp_intersects_bbox`` (shapely) decides exactly, and shapely writes GeoJSON.
+only. On PostGIS spatial filters run on the GIST-indexed geometry and, for GeoJSON, PostGIS
+transforms and writes each geometry itself; on SQLite the bbox columns narrow the candidates,
+shapely decides exactly (see :mod:`api.spatial`) and shapely writes the geometry.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from shapely.geometry import mapping
@@ -21,54 +21,107 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.dialects.postgresql import JSON as PG_JSON
 from sqlalchemy.engine import Connection
 
-from api.params import BBox, ItemsQuery, Page, TimeFilter
+from api import paging
+from api.cql2.sql import QUERYABLE_KINDS, FilterContext, to_sql
+from api.crs import CRS84, Crs, box_to_storage, from_storage
+from api.params import BBox, ItemsQuery, TimeFilter
+from api.queryables import GEOMETRY, queryable_types, sortables
+from api.spatial import SpatialSql
 from core.errors import InvalidParameter, NotFound
-from core.geometry_type import SRID
 from core.pilot import Collection
+
+#: ``geojson``: geometry as a GeoJSON object (written by PostGIS where it can);
+#: ``shapely``: a shapely geometry in the output CRS, for formats that write their own.
+GeometryForm = Literal["geojson", "shapely"]
+
+
+@dataclass(frozen=True)
+class Counting:
+    """How ``numberMatched`` is found: ``exact`` always counts, ``off`` never, and ``capped``
+    counts up to ``cap`` matches and omits the number above that."""
+
+    mode: Literal["exact", "capped", "off"] = "capped"
+    cap: int = 10_000
 
 
 @dataclass(frozen=True)
 class FeaturePage:
     features: list[dict[str, Any]]
-    number_matched: int
-    has_more: bool
+    number_matched: int | None
+    next_cursor: str | None
+    prev_cursor: str | None
 
 
 class FeatureSource:
     """Statements over one collection for one backend (``postgres`` or SQLite)."""
 
-    def __init__(self, collection: Collection, *, postgres: bool) -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        *,
+        postgres: bool,
+        crs: Crs = CRS84,
+        geometry_form: GeometryForm = "geojson",
+        select: Sequence[str] | None = None,
+        skip_geometry: bool = False,
+    ) -> None:
         self.collection = collection
         self.postgres = postgres
+        self.crs = crs
+        self.geometry_form = geometry_form
+        self.skip_geometry = skip_geometry
         self.source = collection.query().subquery("items")
         self.id = self.source.c[collection.id_column]
         self.geometry = self.source.c[collection.geometry_column]
+        bbox = tuple(self.source.c[name] for name in collection.bbox_columns)
+        self.spatial = SpatialSql(self.geometry, bbox, postgres=postgres)  # type: ignore[arg-type]
+        self.properties = self._selected(select)
+
+    def _selected(self, select: Sequence[str] | None) -> tuple[str, ...]:
+        if select is None:
+            return self.collection.properties
+        unknown = [name for name in select if name not in self.collection.properties]
+        if unknown:
+            known = ", ".join(self.collection.properties)
+            raise InvalidParameter(
+                "properties", f"unknown property '{unknown[0]}'; the properties are {known}"
+            )
+        return tuple(select)
 
     # -- filters -----------------------------------------------------------------------------
 
     def filters(self, query: ItemsQuery) -> list[sa.ColumnElement[bool]]:
         conditions: list[sa.ColumnElement[bool]] = []
         if query.bbox is not None:
-            conditions += self._bbox(query.bbox)
+            conditions.append(self._bbox(query.bbox, query.bbox_crs))
         if query.time is not None:
             conditions += self._time(query.time)
-        conditions += [self.source.c[name] == value for name, value in query.properties]
+        conditions += [self.source.c[name] == value for name, value in query.equals]
+        if query.filter is not None:
+            context = FilterContext(
+                columns=self._queryable_columns(),
+                kinds={
+                    name: QUERYABLE_KINDS.get(kind, "string")
+                    for name, kind in queryable_types(self.collection).items()
+                },
+                spatial=self.spatial,
+                crs=query.filter.crs,
+                postgres=self.postgres,
+            )
+            conditions.append(to_sql(query.filter.predicate, context))
         return conditions
 
-    def _bbox(self, bbox: BBox) -> list[sa.ColumnElement[bool]]:
+    def _queryable_columns(self) -> dict[str, sa.ColumnElement[Any]]:
+        return {
+            name: self.geometry if name == GEOMETRY else self.source.c[name]
+            for name in queryable_types(self.collection)
+        }
+
+    def _bbox(self, bbox: BBox, crs: Crs) -> sa.ColumnElement[bool]:
         corners = (bbox.minx, bbox.miny, bbox.maxx, bbox.maxy)
-        if self.postgres:
-            # a bare function call as the condition, so the planner can use the GIST index
-            envelope = sa.func.ST_MakeEnvelope(*corners, SRID)
-            return [sa.func.ST_Intersects(self.geometry, envelope, type_=sa.Boolean)]
-        minx, miny, maxx, maxy = (self.source.c[name] for name in self.collection.bbox_columns)
-        return [
-            minx <= bbox.maxx,
-            maxx >= bbox.minx,
-            miny <= bbox.maxy,
-            maxy >= bbox.miny,
-            sa.func.sp_intersects_bbox(self.geometry, *corners) == 1,
-        ]
+        if crs.is_storage:
+            return self.spatial.intersects_box(*corners)
+        return self.spatial.relate("s_intersects", box_to_storage(corners, crs))
 
     def _time(self, time: TimeFilter) -> list[sa.ColumnElement[bool]]:
         name = self.collection.datetime_column
@@ -86,38 +139,116 @@ class FeatureSource:
             conditions.append(column <= time.end)
         return conditions
 
+    # -- order -------------------------------------------------------------------------------
+
+    def keys(self, query: ItemsQuery) -> list[paging.Key]:
+        allowed = sortables(self.collection)
+        keys = []
+        for sort in query.sortby:
+            if sort.name not in allowed:
+                raise InvalidParameter(
+                    "sortby", f"cannot sort by '{sort.name}'; sortable are {', '.join(allowed)}"
+                )
+            if sort.name == self.collection.id_column:
+                keys.append(paging.Key(self.id, sort.descending, nullable=False))
+                return keys  # the id is unique: nothing after it can matter
+            keys.append(paging.Key(self.source.c[sort.name], sort.descending))
+        return [*keys, paging.Key(self.id, nullable=False)]
+
     # -- statements --------------------------------------------------------------------------
 
+    def _geometry_column(self) -> sa.ColumnElement[Any]:
+        if self.skip_geometry:
+            return sa.null()
+        if not (self.postgres and self.geometry_form == "geojson"):
+            return self.geometry
+        geometry: sa.ColumnElement[Any] = self.geometry
+        if self.crs.srid != CRS84.srid:
+            geometry = sa.func.ST_Transform(geometry, self.crs.srid)
+        if self.crs.lat_first:
+            geometry = sa.func.ST_FlipCoordinates(geometry)
+        return sa.cast(sa.func.ST_AsGeoJSON(geometry, 9, 0), PG_JSON)
+
     def _columns(self) -> list[sa.ColumnElement[Any]]:
-        if self.postgres:
-            geometry: sa.ColumnElement[Any] = sa.cast(sa.func.ST_AsGeoJSON(self.geometry), PG_JSON)
-        else:
-            geometry = self.geometry
-        properties = [self.source.c[name] for name in self.collection.properties]
-        return [self.id, geometry.label("__geometry"), *properties]
+        properties = [self.source.c[name] for name in self.properties]
+        return [self.id, self._geometry_column().label("__geometry"), *properties]
 
     def page_statement(
-        self, conditions: Sequence[sa.ColumnElement[bool]], page: Page
+        self,
+        conditions: Sequence[sa.ColumnElement[bool]],
+        keys: Sequence[paging.Key],
+        limit: int,
+        offset: int,
+        cursor: paging.Cursor | None,
     ) -> sa.Select[Any]:
-        """One row more than the page holds, so ``has_more`` needs no count (keyset-ready)."""
-        statement = sa.select(*self._columns()).where(*conditions).order_by(self.id)
-        return statement.limit(page.limit + 1).offset(page.offset)
+        """One row more than the page holds, so whether there is more needs no count."""
+        backwards = cursor is not None and cursor.backwards
+        where = list(conditions)
+        if cursor is not None:
+            where.append(paging.beyond(keys, cursor))
+        key_columns = [key.column.label(f"__key{k}") for k, key in enumerate(keys)]
+        statement = sa.select(*self._columns(), *key_columns).where(*where)
+        statement = statement.order_by(*paging.order_by(keys, backwards=backwards))
+        return statement.limit(limit + 1).offset(offset)
 
-    def count_statement(self, conditions: Sequence[sa.ColumnElement[bool]]) -> sa.Select[Any]:
-        return sa.select(sa.func.count()).select_from(self.source).where(*conditions)
+    def count_statement(
+        self, conditions: Sequence[sa.ColumnElement[bool]], cap: int | None
+    ) -> sa.Select[Any]:
+        if cap is None:
+            return sa.select(sa.func.count()).select_from(self.source).where(*conditions)
+        capped = sa.select(sa.literal(1)).select_from(self.source).where(*conditions)
+        return sa.select(sa.func.count()).select_from(capped.limit(cap + 1).subquery())
 
     def feature_statement(self, feature_id: str) -> sa.Select[Any]:
         return sa.select(*self._columns()).where(self.id == feature_id)
 
     # -- execution ---------------------------------------------------------------------------
 
-    def fetch_page(self, conn: Connection, query: ItemsQuery) -> FeaturePage:
+    def fetch_page(
+        self, conn: Connection, query: ItemsQuery, counting: Counting = Counting()
+    ) -> FeaturePage:
         conditions = self.filters(query)
-        rows = conn.execute(self.page_statement(conditions, query.page)).all()
-        has_more = len(rows) > query.page.limit
-        features = [self.render(row) for row in rows[: query.page.limit]]
-        matched = conn.execute(self.count_statement(conditions)).scalar_one()
-        return FeaturePage(features, int(matched), has_more)
+        keys = self.keys(query)
+        page = query.page
+        cursor = None if page.cursor is None else paging.decode(page.cursor, keys, query.sortby)
+        statement = self.page_statement(conditions, keys, page.limit, page.offset, cursor)
+        rows = list(conn.execute(statement).all())
+        more = len(rows) > page.limit
+        rows = rows[: page.limit]
+        backwards = cursor is not None and cursor.backwards
+        if backwards:
+            rows.reverse()
+        width = 2 + len(self.properties)
+
+        def token(row: Sequence[Any], back: bool) -> str:
+            return paging.encode(row[width:], backwards=back, sortby=query.sortby)
+
+        after = rows and (more if not backwards else True)
+        before = rows and ((cursor is not None or page.offset > 0) if not backwards else more)
+        first_page = cursor is None and page.offset == 0
+        return FeaturePage(
+            features=[self.render(row[:width]) for row in rows],
+            number_matched=self._count(conn, conditions, counting, len(rows), more, first_page),
+            next_cursor=token(rows[-1], False) if after else None,
+            prev_cursor=token(rows[0], True) if before else None,
+        )
+
+    def _count(
+        self,
+        conn: Connection,
+        conditions: Sequence[sa.ColumnElement[bool]],
+        counting: Counting,
+        returned: int,
+        more: bool,
+        first_page: bool,
+    ) -> int | None:
+        if counting.mode == "off":
+            return None
+        if first_page and not more:
+            return returned  # the whole result is on this page: counted for free
+        cap = None if counting.mode == "exact" else counting.cap
+        matched = int(conn.execute(self.count_statement(conditions, cap)).scalar_one())
+        return None if cap is not None and matched > cap else matched
 
     def fetch_feature(self, conn: Connection, feature_id: str) -> dict[str, Any]:
         row = conn.execute(self.feature_statement(feature_id)).first()
@@ -126,17 +257,25 @@ class FeatureSource:
         return self.render(row)
 
     def render(self, row: Sequence[Any]) -> dict[str, Any]:
-        """A GeoJSON feature from ``(id, geometry, *properties)``."""
+        """A GeoJSON-shaped feature from ``(id, geometry, *properties)``.
+
+        In the ``shapely`` form the geometry stays a shapely object (in the output CRS).
+        """
         geometry = row[1]
         if isinstance(geometry, BaseGeometry):
-            geometry = None if geometry.is_empty else mapping(geometry)
+            if geometry.is_empty:
+                geometry = None
+            else:
+                geometry = from_storage(geometry, self.crs)
+                if self.geometry_form == "geojson":
+                    geometry = mapping(geometry)
         return {
             "type": "Feature",
             "id": row[0],
             "geometry": geometry,
             "properties": {
                 name: json_value(value)
-                for name, value in zip(self.collection.properties, row[2:], strict=True)
+                for name, value in zip(self.properties, row[2:], strict=True)
             },
         }
 

@@ -1,4 +1,4 @@
-"""Parsing the query parameters of OGC API - Features: bbox, datetime, limit and offset.
+"""Parsing the query parameters of OGC API - Features (Parts 1, 2 and 3) into an ItemsQuery.
 
 Every parser raises :class:`core.errors.InvalidParameter` naming the parameter, which the API
 renders as a 400 problem. Parsing is independent of the web framework: it takes strings.
@@ -10,23 +10,42 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from api import cql2
+from api.cql2 import parse_filter
+from api.cql2.ast import Predicate
+from api.crs import CRS84, Crs, parse_crs
+from api.times import parse_instant
 from core.errors import InvalidParameter
 from core.settings import ApiSettings
 
 #: What the items endpoint understands; any other is a 400 (OGC /req/core/query-param-unknown).
-ITEMS_PARAMETERS = ("bbox", "datetime", "limit", "offset")
-
-_RFC3339 = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<fraction>\d+))?"
-    r"(?P<offset>[Zz]|[+-]\d{2}:\d{2})"
+ITEMS_PARAMETERS = (
+    "bbox",
+    "bbox-crs",
+    "datetime",
+    "limit",
+    "offset",
+    "cursor",
+    "crs",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+    "sortby",
+    "properties",
+    "skipGeometry",
+    "f",
+    "csv-geometry",
 )
-#: A '+' left unencoded in a query string arrives as a space: "…T10:15:02 01:00".
-_SPACE_OFFSET = re.compile(r"(?<=\d) (?=\d{2}:\d{2}$)")
+#: Parameters of a single feature: the output CRS and format.
+ITEM_PARAMETERS = ("crs", "properties", "skipGeometry", "f", "csv-geometry")
+
 _OPEN = ("", "..")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*")
+_SIGNED_NAME = re.compile(r"[+-]?[A-Za-z_][A-Za-z0-9_.:-]*")
 
 
 @dataclass(frozen=True)
@@ -51,13 +70,29 @@ class TimeFilter:
 
 @dataclass(frozen=True)
 class Page:
-    """Which slice of the id-ordered result to return.
+    """Which slice of the ordered result to return: ``limit`` rows after the ``cursor``.
 
-    Only ``offset`` paging exists today; a keyset cursor (``after`` an id) will sit beside it.
+    The cursor is the opaque token of a ``next``/``prev`` link (keyset paging, see
+    :mod:`api.paging`); ``offset`` still works for clients that count, and applies after it.
     """
 
     limit: int
     offset: int = 0
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class SortKey:
+    name: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A parsed CQL2 ``filter`` and the CRS its geometry literals are written in."""
+
+    predicate: Predicate
+    crs: Crs
 
 
 @dataclass(frozen=True)
@@ -65,11 +100,18 @@ class ItemsQuery:
     bbox: BBox | None
     time: TimeFilter | None
     page: Page
-    properties: tuple[tuple[str, Any], ...] = ()  # equality filters on queryables
+    equals: tuple[tuple[str, Any], ...] = ()  # equality filters on queryables (?status=full)
+    bbox_crs: Crs = CRS84
+    crs: Crs = CRS84
+    filter: Filter | None = None
+    sortby: tuple[SortKey, ...] = ()
+    #: The properties to return (``properties=a,b``); ``None`` is all of them.
+    select: tuple[str, ...] | None = None
+    skip_geometry: bool = False
 
 
-def parse_bbox(value: str) -> BBox:
-    """``minx,miny,maxx,maxy`` or ``minx,miny,minz,maxx,maxy,maxz`` in CRS84 (lon, lat)."""
+def parse_bbox(value: str, crs: Crs = CRS84) -> BBox:
+    """``minx,miny,maxx,maxy`` or 6 numbers with heights, in ``crs`` and its axis order."""
     parts = value.split(",")
     try:
         numbers = [float(part) for part in parts]
@@ -85,26 +127,13 @@ def parse_bbox(value: str) -> BBox:
     bbox = BBox(*numbers)
     if bbox.minx > bbox.maxx or bbox.miny > bbox.maxy:
         raise InvalidParameter("bbox", "the lower corner must not exceed the upper corner")
-    if not (-180 <= bbox.minx <= bbox.maxx <= 180 and -90 <= bbox.miny <= bbox.maxy <= 90):
-        raise InvalidParameter("bbox", "coordinates are longitude, latitude (CRS84) in degrees")
+    if crs.geographic:
+        lon = (bbox.miny, bbox.maxy) if crs.lat_first else (bbox.minx, bbox.maxx)
+        lat = (bbox.minx, bbox.maxx) if crs.lat_first else (bbox.miny, bbox.maxy)
+        if not (-180 <= lon[0] <= lon[1] <= 180 and -90 <= lat[0] <= lat[1] <= 90):
+            order = "latitude, longitude" if crs.lat_first else "longitude, latitude"
+            raise InvalidParameter("bbox", f"coordinates are {order} in degrees ({crs.code})")
     return bbox
-
-
-def parse_instant(value: str, parameter: str = "datetime") -> datetime:
-    """An RFC 3339 date-time with a time zone (``Z`` or an offset), converted to UTC."""
-    text = _SPACE_OFFSET.sub("+", value.strip())
-    match = _RFC3339.fullmatch(text)
-    if match is None:
-        raise InvalidParameter(
-            parameter, f"'{value}' is not an RFC 3339 date-time such as 2026-11-20T09:30:00Z"
-        )
-    fraction = (match["fraction"] or "")[:6]
-    offset = "+00:00" if match["offset"] in ("Z", "z") else match["offset"]
-    iso = f"{match['date']}T{match['time']}{'.' + fraction.ljust(6, '0') if fraction else ''}"
-    try:
-        return datetime.fromisoformat(iso + offset).astimezone(UTC)
-    except ValueError as error:
-        raise InvalidParameter(parameter, f"'{value}' is not a valid date-time: {error}") from None
 
 
 def parse_datetime(value: str) -> TimeFilter:
@@ -142,7 +171,8 @@ def parse_items_query(
     """The items request from its raw query string pairs; unknown or repeated keys are 400s.
 
     A collection's queryables are accepted as equality filters (``?status=full``), the
-    OGC API - Features Part 1 recommendation for filtering on feature properties.
+    OGC API - Features Part 1 recommendation for filtering on feature properties. Names in
+    ``sortby`` and ``properties`` are checked against the collection where it is known.
     """
     queryables = queryables or {}
     given: dict[str, str] = {}
@@ -153,27 +183,86 @@ def parse_items_query(
         if key in given:
             raise InvalidParameter(key, "given more than once")
         given[key] = value
-    limit = given.get("limit")
-    offset = given.get("offset")
-    page = Page(
+    bbox_crs = _crs(given, "bbox-crs")
+    if "bbox-crs" in given and "bbox" not in given:
+        raise InvalidParameter("bbox-crs", "bbox-crs is only meaningful with a bbox")
+    bbox = given.get("bbox")
+    time = given.get("datetime")
+    return ItemsQuery(
+        bbox=None if bbox is None else parse_bbox(bbox, bbox_crs),
+        time=None if time is None else parse_datetime(time),
+        page=_page(given, settings),
+        equals=tuple(
+            (key, _typed(value, key, queryables[key]))
+            for key, value in given.items()
+            if key in queryables and key not in ITEMS_PARAMETERS
+        ),
+        bbox_crs=bbox_crs,
+        crs=_crs(given, "crs"),
+        filter=_filter(given),
+        sortby=parse_sortby(given["sortby"]) if "sortby" in given else (),
+        select=parse_names(given["properties"], "properties") if "properties" in given else None,
+        skip_geometry=parse_boolean(given.get("skipGeometry", "false"), "skipGeometry"),
+    )
+
+
+def _page(given: Mapping[str, str], settings: ApiSettings) -> Page:
+    limit, offset, cursor = given.get("limit"), given.get("offset"), given.get("cursor")
+    if cursor is not None and not cursor.strip():
+        raise InvalidParameter("cursor", "the cursor is empty; follow a next or prev link")
+    return Page(
         limit=settings.default_limit
         if limit is None
         else parse_integer(limit, "limit", 1, settings.max_limit),
         offset=0 if offset is None else parse_integer(offset, "offset", 0),
+        cursor=cursor,
     )
-    bbox = given.get("bbox")
-    time = given.get("datetime")
-    properties = tuple(
-        (key, _typed(value, key, queryables[key]))
-        for key, value in given.items()
-        if key in queryables and key not in ITEMS_PARAMETERS
-    )
-    return ItemsQuery(
-        bbox=None if bbox is None else parse_bbox(bbox),
-        time=None if time is None else parse_datetime(time),
-        page=page,
-        properties=properties,
-    )
+
+
+def _crs(given: Mapping[str, str], parameter: str) -> Crs:
+    value = given.get(parameter)
+    return CRS84 if value is None else parse_crs(value, parameter)
+
+
+def _filter(given: Mapping[str, str]) -> Filter | None:
+    for dependent in ("filter-lang", "filter-crs"):
+        if dependent in given and "filter" not in given:
+            raise InvalidParameter(dependent, f"{dependent} is only meaningful with a filter")
+    if "filter" not in given:
+        return None
+    predicate = parse_filter(given["filter"], given.get("filter-lang", cql2.TEXT).strip())
+    return Filter(predicate, _crs(given, "filter-crs"))
+
+
+def parse_sortby(value: str) -> tuple[SortKey, ...]:
+    """``sortby=name,-vacant``: ``+``/no sign ascending, ``-`` descending."""
+    keys = []
+    for part in parse_names(value, "sortby", signed=True):
+        descending = part.startswith("-")
+        keys.append(SortKey(part.lstrip("+-"), descending))
+    names = [key.name for key in keys]
+    if len(set(names)) != len(names):
+        raise InvalidParameter("sortby", "a property is named more than once")
+    return tuple(keys)
+
+
+def parse_names(value: str, parameter: str, *, signed: bool = False) -> tuple[str, ...]:
+    """A comma-separated list of property names (optionally signed)."""
+    if not value.strip() and not signed:
+        return ()  # properties= : no properties at all
+    names = tuple(part.strip() for part in value.split(","))
+    pattern = _SIGNED_NAME if signed else _NAME
+    for name in names:
+        if not pattern.fullmatch(name):
+            raise InvalidParameter(parameter, f"'{name}' is not a property name")
+    return names
+
+
+def parse_boolean(value: str, parameter: str) -> bool:
+    text = value.strip().lower()
+    if text not in ("true", "false"):
+        raise InvalidParameter(parameter, f"'{value}' is not true or false")
+    return text == "true"
 
 
 def _typed(value: str, parameter: str, kind: str) -> Any:
@@ -188,59 +277,3 @@ def _typed(value: str, parameter: str, kind: str) -> Any:
             parameter, f"'{value}' is not a{'n' if kind == 'integer' else ''} {kind}"
         ) from None
     return value
-
-
-def items_openapi_parameters(settings: ApiSettings) -> list[dict[str, Any]]:
-    """The OGC parameter definitions (OpenAPI 3.0), with this server's limit default/maximum."""
-    return [
-        {
-            "name": "bbox",
-            "in": "query",
-            "required": False,
-            "style": "form",
-            "explode": False,
-            "description": (
-                "Only features whose geometry intersects this box: minx,miny,maxx,maxy "
-                "(or 6 numbers with heights) in CRS84 longitude/latitude."
-            ),
-            "schema": {
-                "type": "array",
-                "minItems": 4,
-                "maxItems": 6,
-                "items": {"type": "number"},
-            },
-        },
-        {
-            "name": "datetime",
-            "in": "query",
-            "required": False,
-            "style": "form",
-            "explode": False,
-            "description": (
-                "An RFC 3339 instant (2026-11-20T09:30:00Z) or an inclusive interval "
-                "(a/b, ../b, a/..)."
-            ),
-            "schema": {"type": "string"},
-        },
-        {
-            "name": "limit",
-            "in": "query",
-            "required": False,
-            "style": "form",
-            "explode": False,
-            "description": "The number of features per page.",
-            "schema": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": settings.max_limit,
-                "default": settings.default_limit,
-            },
-        },
-        {
-            "name": "offset",
-            "in": "query",
-            "required": False,
-            "description": "How many features (in id order) to skip; follow the `next` link.",
-            "schema": {"type": "integer", "minimum": 0, "default": 0},
-        },
-    ]

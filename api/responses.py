@@ -50,6 +50,7 @@ _DESCRIPTIONS = {
     401: "The request writes data and needs a valid API key (`X-API-Key` or Bearer).",
     403: "The API key is valid but may not do this (another city's or supplier's source).",
     404: "The resource does not exist.",
+    406: "The Accept header names no format this resource is served in.",
     409: "The request clashes with what exists (an id taken, a delivery the source refuses).",
     413: "The body is larger than the configured limit.",
     415: "The body is not in a media type this endpoint takes.",

@@ -1,16 +1,22 @@
 """Engines for the two supported backends: PostgreSQL + PostGIS (production) and SQLite (embedded).
 
 SQLite gets the few spatial functions the API needs registered on every connection, implemented
-with shapely, so the same SQL text can filter exactly on both backends.
+with shapely, so the same SQL text can filter exactly on both backends: ``sp_intersects_bbox``
+for ``bbox``, ``sp_relate`` for the CQL2 spatial functions and ``sp_dwithin`` for distances in
+metres. The API narrows the candidates with the bbox columns first, so these run on few rows.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import shapely
+from pyproj import CRS, Transformer
 from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -45,9 +51,67 @@ def _prepare_sqlite(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
     dbapi_connection.create_function("sp_intersects_bbox", 5, _intersects_bbox, deterministic=True)
+    dbapi_connection.create_function("sp_relate", 3, _relate, deterministic=True)
+    dbapi_connection.create_function("sp_dwithin", 3, _dwithin, deterministic=True)
 
 
 def _intersects_bbox(wkb: bytes | None, minx: float, miny: float, maxx: float, maxy: float) -> int:
     if wkb is None:
         return 0
     return int(shapely.intersects(shapely.from_wkb(wkb), box(minx, miny, maxx, maxy)))
+
+
+#: The binary predicates ``sp_relate`` evaluates, by the name the API passes.
+_PREDICATES = {
+    "intersects": shapely.intersects,
+    "equals": shapely.equals,
+    "disjoint": shapely.disjoint,
+    "touches": shapely.touches,
+    "within": shapely.within,
+    "overlaps": shapely.overlaps,
+    "crosses": shapely.crosses,
+    "contains": shapely.contains,
+}
+
+
+@lru_cache(maxsize=64)
+def _literal(wkb: bytes) -> BaseGeometry:
+    """The filter's geometry, parsed once per query rather than once per row, and prepared."""
+    geometry = shapely.from_wkb(wkb)
+    shapely.prepare(geometry)
+    return geometry
+
+
+def _relate(predicate: str, wkb: bytes | None, literal: bytes) -> int | None:
+    """``predicate(row geometry, literal)``; NULL for a row without geometry, as in PostGIS."""
+    if wkb is None:
+        return None
+    return int(_PREDICATES[predicate](shapely.from_wkb(wkb), _literal(literal)))
+
+
+@lru_cache(maxsize=64)
+def _local_metres(literal: bytes) -> tuple[Transformer, BaseGeometry]:
+    """An azimuthal equidistant projection centred on the literal: true distances from it."""
+    centre = _literal(literal).representative_point()
+    local = CRS.from_proj4(
+        f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=m +no_defs"
+    )
+    transformer = Transformer.from_crs(CRS.from_epsg(4326), local, always_xy=True)
+    return transformer, _project(_literal(literal), transformer)
+
+
+def _project(geometry: BaseGeometry, transformer: Transformer) -> BaseGeometry:
+    def xy(coordinates: Any) -> Any:
+        x, y = transformer.transform(coordinates[:, 0], coordinates[:, 1])
+        return np.column_stack((x, y))
+
+    return shapely.transform(geometry, xy)
+
+
+def _dwithin(wkb: bytes | None, literal: bytes, metres: float) -> int | None:
+    """Whether the row geometry lies within ``metres`` of the literal (geodesic within 0.1 %)."""
+    if wkb is None:
+        return None
+    transformer, target = _local_metres(literal)
+    geometry = _project(shapely.from_wkb(wkb), transformer)
+    return int(shapely.dwithin(geometry, target, metres))

@@ -86,6 +86,9 @@ class Collection:
     licence: str = "CC0-1.0"
     keywords: tuple[str, ...] = ()
     queryables: Mapping[str, str] = field(default_factory=dict)
+    #: Seconds between updates of live data: the API's Cache-Control max-age for it. ``None``
+    #: takes the API's default (``STADSPULS_API_MAX_AGE``).
+    update_interval: int | None = None
 
 
 AfterStore = Callable[[Connection, str, list[dict[str, Any]]], None]

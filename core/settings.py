@@ -6,6 +6,8 @@ at run time, so tests and the app factory can pass their own values.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -35,6 +37,22 @@ class ApiSettings(BaseSettings):
     default_limit: int = Field(default=10, ge=1)
     max_limit: int = Field(default=10_000, ge=1)
     licence: str = "CC0-1.0"
+    api_number_matched: Literal["exact", "capped", "off"] = Field(
+        default="capped",
+        description=(
+            "numberMatched of item pages: 'exact' always counts, 'off' never does, 'capped' "
+            "counts up to api_number_matched_cap matches and leaves the number out above it"
+        ),
+    )
+    api_number_matched_cap: int = Field(default=10_000, ge=0)
+    api_max_age: int = Field(
+        default=60, ge=0, description="Cache-Control max-age (s) of live data by default"
+    )
+    api_history_max_age: int = Field(
+        default=86_400,
+        ge=0,
+        description="max-age (s) of item pages whose datetime ends over a day ago",
+    )
 
 
 class MqttSettings(BaseSettings):

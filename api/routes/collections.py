@@ -7,7 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from api import queryables
 from api.catalogue import Extent
+from api.crs import supported_uris
 from api.dependencies import CatalogueDep, CollectionDep, EngineDep, SettingsDep
 from api.features import rfc3339
 from api.links import href, licence_link, link
@@ -19,17 +21,6 @@ CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
-
-#: How a pilot's queryable type names read in JSON Schema.
-_QUERYABLE_TYPES: dict[str, dict[str, Any]] = {
-    "string": {"type": "string"},
-    "integer": {"type": "integer"},
-    "number": {"type": "number"},
-    "boolean": {"type": "boolean"},
-    "date-time": {"type": "string", "format": "date-time"},
-    "date": {"type": "string", "format": "date"},
-}
-
 
 def list_collections(
     request: Request, settings: SettingsDep, catalogue: CatalogueDep, engine: EngineDep
@@ -62,23 +53,8 @@ def get_queryables(
     request: Request, settings: SettingsDep, collection: CollectionDep
 ) -> SchemaJSONResponse:
     """The properties of the collection's features that can be queried, as a JSON Schema."""
-    properties: dict[str, Any] = {
-        "geometry": {"title": "Geometry", "format": "geometry-any"},
-    }
-    if collection.datetime_column is not None:
-        properties[collection.datetime_column] = {"type": "string", "format": "date-time"}
-    for name, kind in collection.queryables.items():
-        properties[name] = {"title": name, **_QUERYABLE_TYPES.get(kind, {"type": kind})}
-    return SchemaJSONResponse(
-        {
-            "$schema": JSON_SCHEMA,
-            "$id": href(request, settings, "collections", collection.id, "queryables"),
-            "type": "object",
-            "title": collection.title,
-            "properties": properties,
-            "additionalProperties": False,
-        }
-    )
+    schema_id = href(request, settings, "collections", collection.id, "queryables")
+    return SchemaJSONResponse(queryables.schema(collection, schema_id))
 
 
 def describe(
@@ -92,7 +68,8 @@ def describe(
         "description": collection.description,
         "keywords": list(collection.keywords),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": supported_uris(),
+        "storageCrs": CRS84,
     }
     described = _extent(extent)
     if described:

@@ -9,10 +9,30 @@ from api.dependencies import SettingsDep
 from api.links import href, licence_link, link
 from api.responses import HTML, JSON, OPENAPI_JSON, problem_responses
 
+_FEATURES = "http://www.opengis.net/spec/ogcapi-features-{part}/1.0/conf/{name}"
+_CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/{name}"
+#: What the API implements: Part 1 (without HTML), Part 2, Part 3 and the CQL2 classes whose
+#: every function is supported (S_DWITHIN is an extra, outside any class).
 CONFORMANCE = (
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    *(_FEATURES.format(part=1, name=name) for name in ("core", "geojson", "oas30")),
+    _FEATURES.format(part=2, name="crs"),
+    *(
+        _FEATURES.format(part=3, name=name)
+        for name in ("queryables", "queryables-query-parameters", "filter", "features-filter")
+    ),
+    *(
+        _CQL2.format(name=name)
+        for name in (
+            "cql2-text",
+            "cql2-json",
+            "basic-cql2",
+            "advanced-comparison-operators",
+            "basic-spatial-functions",
+            "basic-spatial-functions-plus",
+            "spatial-functions",
+            "temporal-functions",
+        )
+    ),
 )
 
 

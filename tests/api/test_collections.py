@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from tests.api.checks import assert_problem, links_by_rel
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
+SUPPORTED_CRS = [CRS84, *(f"{EPSG}{code}" for code in (4326, 3857, 31370, 3812))]
 PARKING = ("parking-sites", "parking-observations")
 
 
@@ -32,7 +34,8 @@ def test_collection_metadata_and_links(client: TestClient, collection_id: str) -
     assert body["id"] == collection_id
     assert body["title"] and body["description"]
     assert body["itemType"] == "feature"
-    assert body["crs"] == [CRS84]
+    assert body["crs"] == SUPPORTED_CRS
+    assert body["storageCrs"] == CRS84
     assert "parking" in body["keywords"]
     links = links_by_rel(body)
     base = f"http://testserver/collections/{collection_id}"
@@ -79,7 +82,10 @@ def test_queryables_are_a_json_schema_of_the_declared_properties(client: TestCli
         "name": "string", "type": "string", "city": "string",
         "status": "string", "vacant": "integer", "occupancy": "number",
     }
-    assert properties["observed_at"] == {"type": "string", "format": "date-time"}
+    assert properties["observed_at"]["type"] == "string"
+    assert properties["observed_at"]["format"] == "date-time"
+    assert properties["observed_at"]["x-ogc-role"] == "primary-instant"
+    assert properties["geometry"]["format"] == "geometry-any"
     jsonschema.Draft202012Validator.check_schema(schema)
 
 

@@ -16,10 +16,24 @@ from core.settings import DatabaseSettings
 from tests.api.checks import links_by_rel
 from tests.api.conftest import api_settings
 
+FEATURES = "http://www.opengis.net/spec/ogcapi-features-{}/1.0/conf/{}"
 CONFORMANCE = {
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    FEATURES.format(1, "core"),
+    FEATURES.format(1, "geojson"),
+    FEATURES.format(1, "oas30"),
+    FEATURES.format(2, "crs"),
+    FEATURES.format(3, "queryables"),
+    FEATURES.format(3, "queryables-query-parameters"),
+    FEATURES.format(3, "filter"),
+    FEATURES.format(3, "features-filter"),
+    *(
+        f"http://www.opengis.net/spec/cql2/1.0/conf/{name}"
+        for name in (
+            "cql2-text", "cql2-json", "basic-cql2", "advanced-comparison-operators",
+            "basic-spatial-functions", "basic-spatial-functions-plus", "spatial-functions",
+            "temporal-functions",
+        )
+    ),
 }
 
 
@@ -46,7 +60,7 @@ def test_landing_page_links_to_every_part_of_the_api(client: TestClient) -> None
         assert client.get(links[rel]["href"]).status_code == 200, rel
 
 
-def test_conformance_declares_core_geojson_and_oas30(client: TestClient) -> None:
+def test_conformance_declares_parts_1_2_3_and_cql2(client: TestClient) -> None:
     response = client.get("/conformance")
     assert response.status_code == 200
     assert set(response.json()["conformsTo"]) == CONFORMANCE
@@ -58,10 +72,21 @@ def test_openapi_document_is_valid_openapi_3_0(client: TestClient) -> None:
     openapi_spec_validator.validate(document, cls=OpenAPIV30SpecValidator)
     items = document["paths"]["/collections/{collectionId}/items"]["get"]
     parameters = {p["name"]: p for p in items["parameters"]}
-    assert set(parameters) == {"collectionId", "bbox", "datetime", "limit", "offset"}
+    assert set(parameters) == {
+        "collectionId", "bbox", "bbox-crs", "datetime", "limit", "offset", "cursor", "crs",
+        "filter", "filter-lang", "filter-crs", "sortby", "properties", "skipGeometry", "f",
+        "csv-geometry",
+    }
+    assert "http://www.opengis.net/def/crs/EPSG/0/31370" in parameters["crs"]["schema"]["enum"]
+    item = document["paths"]["/collections/{collectionId}/items/{featureId}"]["get"]
+    assert {p["name"] for p in item["parameters"]} >= {"crs", "f", "properties"}
     assert parameters["limit"]["schema"] == {
         "type": "integer", "minimum": 1, "maximum": 10_000, "default": 10,
     }
+    assert set(items["responses"]["200"]["content"]) == {
+        "application/geo+json", "application/json", "text/csv", "application/ld+json",
+    }
+    assert "406" in items["responses"]
     assert "422" not in items["responses"]
     assert "application/problem+json" in items["responses"]["400"]["content"]
 
@@ -79,8 +104,8 @@ def test_links_use_the_public_url_when_set(
         assert links["self"]["href"] == "https://data.example.org/stadspuls/"
         assert links["data"]["href"] == "https://data.example.org/stadspuls/collections"
         items = client.get("/collections/parking-sites/items?limit=1").json()
-        assert links_by_rel(items)["next"]["href"] == (
-            "https://data.example.org/stadspuls/collections/parking-sites/items?limit=1&offset=1"
+        assert links_by_rel(items)["next"]["href"].startswith(
+            "https://data.example.org/stadspuls/collections/parking-sites/items?limit=1&cursor="
         )
 
 

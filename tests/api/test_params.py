@@ -64,7 +64,17 @@ def test_items_query_defaults_and_values() -> None:
         ([("limit", "10001")], "limit"),
         ([("offset", "1e3")], "offset"),
         ([("bbox", "1,2,3,4"), ("bbox", "1,2,3,4")], "bbox"),
-        ([("f", "json")], "f"),
+        ([("colour", "red")], "colour"),
+        ([("crs", "EPSG:28992")], "crs"),
+        ([("bbox-crs", "http://www.opengis.net/def/crs/EPSG/0/31370")], "bbox-crs"),
+        ([("filter", "status = ")], "filter"),
+        ([("filter", "true"), ("filter-lang", "ecql")], "filter-lang"),
+        ([("filter-crs", "EPSG:3857")], "filter-crs"),
+        ([("sortby", "-")], "sortby"),
+        ([("sortby", "name,-name")], "sortby"),
+        ([("properties", "a,,b")], "properties"),
+        ([("skipGeometry", "yes")], "skipGeometry"),
+        ([("cursor", "")], "cursor"),
     ],
 )
 def test_items_query_errors_name_the_parameter(

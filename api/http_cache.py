@@ -1,0 +1,124 @@
+"""HTTP validators for every successful GET: ``ETag``, ``Last-Modified`` and ``304`` answers.
+
+A pure ASGI middleware, so it sees the exact bytes each route sends whatever its format. The
+ETag is a weak validator over the body and its media type (weak, because gzip may re-encode
+the bytes on the way out). ``Last-Modified`` is the first time this process served the current
+representation of the URL (per ``Accept``): the data behind a page has no single modification
+time, but the moment its bytes last changed is known exactly here. The memory of those moments
+is a bounded LRU, so after a restart or eviction a representation counts as modified "now",
+which only costs a client one full response. ``If-None-Match`` wins over
+``If-Modified-Since``, as RFC 9110 requires. A route may set its own ETag (feature pages do,
+leaving out their ``timeStamp``, which changes on every request but not what the page says).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from threading import Lock
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: How many URLs' modification times are remembered.
+REMEMBERED = 4096
+
+
+class FirstSeen:
+    """URL + Accept → (ETag, when this process first served it), least recently used out."""
+
+    def __init__(self, size: int = REMEMBERED) -> None:
+        self._seen: OrderedDict[str, tuple[str, datetime]] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def modified(self, key: str, etag: str) -> datetime:
+        now = datetime.now(UTC).replace(microsecond=0)
+        with self._lock:
+            known = self._seen.get(key)
+            if known is None or known[0] != etag:
+                known = (etag, now)
+            self._seen[key] = known
+            self._seen.move_to_end(key)
+            while len(self._seen) > self._size:
+                self._seen.popitem(last=False)
+            return known[1]
+
+
+class ConditionalGetMiddleware:
+    """Adds validators and a default Cache-Control to 200 GETs; answers 304 when they match."""
+
+    def __init__(self, app: ASGIApp, default_max_age: int = 60) -> None:
+        self.app = app
+        self.default_max_age = default_max_age
+        self.first_seen = FirstSeen()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffer(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    assert start is not None
+                    await self._finish(scope, start, b"".join(chunks), send)
+                return
+            await send(message)
+
+        await self.app(scope, receive, buffer)
+
+    async def _finish(self, scope: Scope, start: Message, body: bytes, send: Send) -> None:
+        headers = MutableHeaders(raw=list(start["headers"]))
+        if start["status"] != 200:
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        request = Headers(scope=scope)
+        etag = headers.get("etag") or _etag(body, headers.get("content-type", ""))
+        url = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+        modified = self.first_seen.modified(f"{url} {request.get('accept', '')}", etag)
+        headers["ETag"] = etag
+        headers["Last-Modified"] = format_datetime(modified, usegmt=True)
+        headers.setdefault("Cache-Control", f"public, max-age={self.default_max_age}")
+        headers["Vary"] = "Accept, Accept-Encoding"
+        if _not_modified(request, etag, modified):
+            kept = {"etag", "last-modified", "cache-control", "vary", "content-crs", "link"}
+            raw = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in kept]
+            await send({"type": "http.response.start", "status": 304, "headers": raw})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({**start, "headers": headers.raw})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _etag(body: bytes, media_type: str) -> str:
+    digest = hashlib.blake2b(body, digest_size=16)
+    digest.update(media_type.encode())
+    return f'W/"{digest.hexdigest()}"'
+
+
+def _not_modified(request: Headers, etag: str, modified: datetime) -> bool:
+    if_none_match = request.get("if-none-match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag.removeprefix("W/") in tags
+    if_modified_since = request.get("if-modified-since")
+    if if_modified_since is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False  # an unreadable date is ignored, as RFC 9110 says
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return modified <= since
