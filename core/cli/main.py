@@ -161,12 +161,14 @@ def main() -> None:
     import core.cli.handbook  # noqa: F401  (importing it registers the handbook command)
     from core.cli import serving  # registers serve and demo
     from core.cli.mqtt import ingest_mqtt
+    from core.cli.mqtt_access import mqtt_access_app
     from core.cli.simulate import simulate
     from core.cli.sources import sources_app
 
     serving.register(app)
     app.add_typer(sources_app, name="sources")
     app.command("ingest-mqtt")(ingest_mqtt)
+    app.add_typer(mqtt_access_app, name="mqtt-access")
     _register_pilot_commands()
     app.command("simulate")(simulate)
     try:
