@@ -11,6 +11,7 @@ Mosquitto re-reads ``password_file`` and ``acl_file`` on SIGHUP; ``allow_anonymo
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -118,8 +119,10 @@ def render_access_files(
 def write_access_files(files: AccessFiles, directory: Path) -> list[Path]:
     """Write the three files into ``directory``; returns the paths whose content changed.
 
-    The password file gets mode 0600: it holds hashes only, but nobody but the broker needs it
-    (run this as the broker's user, or ``chown`` the directory to it afterwards).
+    A new password file gets mode 0600: it holds hashes only, but nobody but the broker needs
+    it. A file that exists keeps its owner and mode, so after a one-time ``chown`` to the
+    broker's user (uid 1883 in the eclipse-mosquitto image) the broker can still read what a
+    later run writes — Mosquitto re-reads the files on SIGHUP as that user.
     """
     directory.mkdir(parents=True, exist_ok=True)
     changed = []
@@ -137,6 +140,11 @@ def write_access_files(files: AccessFiles, directory: Path) -> list[Path]:
 
 
 def _replace(path: Path, text: str, mode: int) -> None:
+    """Write ``text`` beside ``path`` and rename it over; keep an existing file's owner and mode."""
+    owner = None
+    if path.exists():
+        existing = path.stat()
+        mode, owner = stat.S_IMODE(existing.st_mode), (existing.st_uid, existing.st_gid)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -144,6 +152,8 @@ def _replace(path: Path, text: str, mode: int) -> None:
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, mode)
+        if owner is not None and owner != (os.getuid(), os.getgid()):
+            os.chown(temporary, *owner)  # needs root or the same owner; else an OSError
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -337,3 +337,16 @@ def test_files_are_written_atomically_with_a_private_password_file(tmp_path: Pat
     assert (target / PASSWORD_FILE).stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in target.iterdir()) == sorted([PASSWORD_FILE, ACL_FILE, CONF_FILE])
     assert write_access_files(files, target) == []  # unchanged content is not rewritten
+
+
+def test_a_rewritten_file_keeps_the_mode_an_operator_gave_it(tmp_path: Path) -> None:
+    accounts = [account("acme")]
+    files = render_access_files(plan_access(accounts, []), accounts, "/mosquitto/access")
+    write_access_files(files, tmp_path)
+    (tmp_path / PASSWORD_FILE).chmod(0o640)
+    rotated = [Account("acme", "supplier", hash_password("new"))]
+    files = render_access_files(plan_access(rotated, []), rotated, "/mosquitto/access")
+    assert write_access_files(files, tmp_path) == [tmp_path / PASSWORD_FILE]
+    assert (tmp_path / PASSWORD_FILE).stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / PASSWORD_FILE).read_text() == files.passwords
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left

@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from core.cli.mqtt_access import mqtt_access_app
 from core.ingest.mqtt import parse_broker_url
 from core.mqtt_access.files import render_access_files, write_access_files
 from core.mqtt_access.passwords import hash_password, new_password
@@ -252,3 +254,37 @@ def reload(broker: SecuredBroker) -> None:
     before = log_reloads()
     os.kill(process.pid, signal.SIGHUP)
     assert wait_until(lambda: log_reloads() > before, 10), broker.mosquitto.log()
+
+
+def test_the_files_the_cli_writes_load_in_mosquitto_and_admit_the_printed_passwords(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end: accounts in the database, ``mqtt-access write``, a broker on those files."""
+    monkeypatch.setenv("STADSPULS_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    cli = CliRunner()
+    printed = {}
+    for name, role in (("ingest", "ingest"), ("acme", "supplier")):
+        result = cli.invoke(mqtt_access_app, ["account", "create", name, "--role", role])
+        assert result.exit_code == 0, result.output
+        printed[name] = result.stdout.strip()
+    access = tmp_path / "access"
+    result = cli.invoke(mqtt_access_app, ["write", "--dir", str(access)])
+    assert result.exit_code == 0, result.output
+    mosquitto = Mosquitto(tmp_path / "mosquitto", extra=f"include_dir {access}\n")
+    mosquitto.start()
+    probes = [
+        Probe(mosquitto.port, "ingest", printed["ingest"]),
+        Probe(mosquitto.port, "acme", printed["acme"]),
+        Probe(mosquitto.port, None, None),
+    ]
+    try:
+        worker, acme, anonymous = probes
+        assert worker.connect() == 0 and acme.connect() == 0, mosquitto.log()
+        assert anonymous.connect() == NOT_AUTHORIZED
+        # no source names acme as its supplier (yet), so it may publish nowhere
+        assert acme.publish("stadspuls/parking/gent/g1", b"{}") == NOT_AUTHORIZED
+        assert worker.publish("stadspuls/parking/gent/g1", b"{}") == NOT_AUTHORIZED
+    finally:
+        for probe in probes:
+            probe.close()
+        mosquitto.stop()
