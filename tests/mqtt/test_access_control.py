@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from core.cli.mqtt_access import mqtt_access_app
@@ -284,6 +285,38 @@ def test_the_files_the_cli_writes_load_in_mosquitto_and_admit_the_printed_passwo
         # no source names acme as its supplier (yet), so it may publish nowhere
         assert acme.publish("stadspuls/parking/gent/g1", b"{}") == NOT_AUTHORIZED
         assert worker.publish("stadspuls/parking/gent/g1", b"{}") == NOT_AUTHORIZED
+    finally:
+        for probe in probes:
+            probe.close()
+        mosquitto.stop()
+
+
+def test_the_production_broker_config_admits_accounts_and_refuses_anonymous_clients(
+    tmp_path: Path,
+) -> None:
+    """deploy/mosquitto-access.conf as docker-compose.access.yml mounts it, on a real broker."""
+    root = Path(__file__).parents[2]
+    compose = yaml.safe_load((root / "docker-compose.access.yml").read_text())
+    assert "./deploy/access:/mosquitto/access:ro" in compose["services"]["mqtt"]["volumes"]
+    conf = (root / "deploy" / "mosquitto-access.conf").read_text()
+    assert "include_dir /mosquitto/access\n" in conf
+    password = new_password()
+    accounts = [Account("ingest", "ingest", hash_password(password))]
+    files = render_access_files(plan_access(accounts, SOURCES), accounts, f"{tmp_path}/access")
+    write_access_files(files, tmp_path / "access")
+    (tmp_path / "data").mkdir()
+    mosquitto = Mosquitto(tmp_path / "mosquitto")
+    mosquitto.config.write_text(
+        conf.replace("/mosquitto/", f"{tmp_path}/").replace(
+            "listener 1883\n", f"listener {mosquitto.port} 127.0.0.1\n"
+        )
+        + f"log_dest file {mosquitto.directory}/mosquitto.log\nuser root\n"
+    )
+    mosquitto.start()
+    probes = [Probe(mosquitto.port, "ingest", password), Probe(mosquitto.port, None, None)]
+    try:
+        assert probes[0].connect() == 0, mosquitto.log()
+        assert probes[1].connect() == NOT_AUTHORIZED
     finally:
         for probe in probes:
             probe.close()
