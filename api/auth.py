@@ -29,3 +29,7 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+#: For GET responses that need a key: no shared cache may keep them (the API's default for
+#: open data is a public max-age).
+PRIVATE = {"Cache-Control": "private, no-store"}

@@ -186,10 +186,12 @@ def source_for_topic(sources: Sequence[Source], topic: str) -> Source | None:
     matching = [source for source in sources if topic_matches(source.topic_filter, topic)]
     if not matching:
         return None
-    return max(matching, key=lambda source: _specificity(source.topic_filter))
+    return max(matching, key=lambda source: filter_specificity(source.topic_filter))
 
 
-def _specificity(topic_filter: str) -> tuple[int, int]:
+def filter_specificity(topic_filter: str) -> tuple[int, int]:
+    """How specific a filter is (more exact levels, then fewer '#'): the most specific wins a
+    topic, for the worker's routing and for the broker ACL alike."""
     levels = topic_filter.split("/")
     exact = sum(1 for level in levels if level not in ("+", "#"))
     return (exact, -levels.count("#"))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 
-from api.auth import PrincipalDep
+from api.auth import PRIVATE, PrincipalDep
 from api.dependencies import EngineDep, SettingsDep
 from api.responses import problem_responses
 from api.routes.sources import job_document
@@ -31,6 +31,6 @@ def router() -> APIRouter:
     ) -> JSONResponse:
         found = get_job(engine, job_id)
         principal.require_write(get_source(engine, found.source))
-        return JSONResponse(job_document(request, settings, found))
+        return JSONResponse(job_document(request, settings, found), headers=PRIVATE)
 
     return routes

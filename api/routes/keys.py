@@ -12,7 +12,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import PrincipalDep
+from api.auth import PRIVATE, PrincipalDep
 from api.dependencies import EngineDep
 from api.responses import problem_responses
 from core.errors import Forbidden
@@ -68,7 +68,8 @@ def router() -> APIRouter:
     @routes.get("/keys", summary="The keys of the admin's city", operation_id="getKeys")
     def keys(engine: EngineDep, principal: PrincipalDep) -> JSONResponse:
         _require_admin(principal)
-        return JSONResponse({"keys": [key_document(k) for k in list_keys(engine, principal.city)]})
+        listed = [key_document(key) for key in list_keys(engine, principal.city)]
+        return JSONResponse({"keys": listed}, headers=PRIVATE)
 
     @routes.delete("/keys/{keyId}", summary="Revoke a key (city admin)", operation_id="revokeKey")
     def revoke(engine: EngineDep, principal: PrincipalDep, key_id: KeyIdPath) -> JSONResponse:

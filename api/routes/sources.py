@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import PrincipalDep
+from api.auth import PRIVATE, PrincipalDep
 from api.dependencies import EngineDep, IntakeDep, RegistryDep, SettingsDep
 from api.links import href
 from api.responses import problem_responses
@@ -340,7 +340,7 @@ def router() -> APIRouter:  # noqa: C901 - one small handler per operation
             links.append(
                 {"href": base + query + ("&resolved=true" if resolved else ""), "rel": "next"}
             )
-        return JSONResponse({**page, "links": links})
+        return JSONResponse({**page, "links": links}, headers=PRIVATE)
 
     @routes.post(
         "/sources/{sourceId}/quarantine/replay",

@@ -162,6 +162,7 @@ def main() -> None:
     from core.cli import serving  # registers serve and demo
     from core.cli.keys import keys_app
     from core.cli.mqtt import ingest_mqtt
+    from core.cli.mqtt_access import mqtt_access_app
     from core.cli.simulate import simulate
     from core.cli.sources import sources_app
 
@@ -169,6 +170,7 @@ def main() -> None:
     app.add_typer(sources_app, name="sources")
     app.add_typer(keys_app, name="keys")
     app.command("ingest-mqtt")(ingest_mqtt)
+    app.add_typer(mqtt_access_app, name="mqtt-access")
     _register_pilot_commands()
     app.command("simulate")(simulate)
     try:

@@ -8,7 +8,8 @@ from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 import core.ingest.quarantine
-import core.sources  # noqa: F401  (registers the source table)
+import core.mqtt_access.accounts
+import core.sources  # noqa: F401  (registers the source and broker_account tables)
 from core.migrate import has_schema
 from core.pilot import Registry
 

@@ -133,6 +133,7 @@ def test_a_bearer_token_works_like_the_header(app_client: TestClient, actors: Ac
     )
     assert response.status_code == 200
     assert response.json()["numberMatched"] == 0
+    assert response.headers["cache-control"] == "private, no-store"
 
 
 def test_listed_keys_never_show_secrets(app_client: TestClient, actors: Actors) -> None:
