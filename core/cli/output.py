@@ -8,7 +8,13 @@ from collections.abc import Callable
 
 import typer
 
+from core.handbook import Handbook
 from core.ingest.pipeline import IngestSummary
+from core.reports.junit import junit_xml
+from core.reports.model import ValidationReport, build_report, validation_report
+from core.reports.text import report_lines
+
+__all__ = ["Output", "print_report", "print_summary", "print_validation", "validation_report"]
 
 _TOP_REASONS = 5
 
@@ -47,14 +53,16 @@ def print_summary(name: str, format_id: str, summary: IngestSummary) -> None:
 
 
 def print_validation(
-    name: str, pilot: str, format_id: str, summary: IngestSummary, output_format: str
+    name: str,
+    pilot: str,
+    format_id: str,
+    summary: IngestSummary,
+    output_format: str,
+    handbook: Handbook | None = None,
 ) -> None:
-    if output_format == "json":
-        typer.echo(
-            json.dumps(
-                validation_report(name, pilot, format_id, summary), indent=2, ensure_ascii=False
-            )
-        )
+    """The supplier report: per-record text, JSON, or JUnit XML (see :mod:`core.reports`)."""
+    if output_format in ("json", "junit"):
+        print_report(build_report(name, pilot, format_id, summary, handbook), output_format)
         return
     verdict = "valid" if not summary.quarantined else "INVALID"
     typer.echo(
@@ -69,20 +77,11 @@ def print_validation(
                 typer.echo(f"      found: {problem.found!s}; expected: {problem.expected or '-'}")
 
 
-def validation_report(
-    name: str, pilot: str, format_id: str, summary: IngestSummary
-) -> dict[str, object]:
-    """The supplier report as data; the API's validation service returns the same."""
-    return {
-        "file": name,
-        "pilot": pilot,
-        "format": format_id,
-        "records": summary.read,
-        "valid": summary.valid,
-        "invalid": summary.quarantined,
-        "problems": [
-            {"origin": report.origin, "position": report.position, **problem.as_dict()}
-            for report in summary.rejected
-            for problem in report.problems
-        ],
-    }
+def print_report(report: ValidationReport, output_format: str) -> None:
+    """A report as JSON, JUnit XML or text grouped by rule."""
+    if output_format == "json":
+        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    elif output_format == "junit":
+        typer.echo(junit_xml([report]).decode("utf-8"), nl=False)
+    else:
+        typer.echo("\n".join(report_lines(report)))
