@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.catalogue import Catalogue
 from api.errors import install_error_handlers
-from api.routes import collections, items, landing
+from api.routes import collections, items, landing, validate
 from core.pilot import Registry, load_registry
 from core.runtime import open_database
 from core.settings import ApiSettings, DatabaseSettings
@@ -58,6 +58,7 @@ def create_app(
     app.include_router(landing.router())
     app.include_router(collections.router())
     app.include_router(items.router(settings))
+    app.include_router(validate.router(settings))
     return app
 
 

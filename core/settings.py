@@ -35,6 +35,11 @@ class ApiSettings(BaseSettings):
     default_limit: int = Field(default=10, ge=1)
     max_limit: int = Field(default=10_000, ge=1)
     licence: str = "CC0-1.0"
+    api_max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1,
+        description="largest file /validate accepts (STADSPULS_API_MAX_UPLOAD_BYTES); 413 above",
+    )
 
 
 class MqttSettings(BaseSettings):
