@@ -23,7 +23,7 @@ from core.cli.main import (
 from core.cli.output import print_report
 from core.errors import StadspulsError
 from core.ingest.feed import FeedCheck, FeedSpec, listen
-from core.ingest.mqtt import parse_broker_url
+from core.ingest.mqtt import BrokerConfig, parse_broker_url
 from core.pilot import load_registry
 from core.runtime import open_read_only
 from core.settings import DatabaseSettings, MqttSettings
@@ -62,7 +62,9 @@ def validate_feed(
         config = parse_broker_url(broker_url)
         engine = open_read_only(DatabaseSettings())
         check = FeedCheck(load_registry(), spec, engine, settings.mqtt_max_payload)
-        report = listen(config, check, seconds)
+        report = listen(
+            config, check, seconds, on_listening=lambda: _listening(spec, config, seconds)
+        )
     except (StadspulsError, ValueError) as error:
         raise fail(str(error)) from None
     except OperationalError as error:
@@ -72,3 +74,8 @@ def validate_feed(
         say_error(f"no message arrived on '{topic}' in {seconds:g} s; there was nothing to check")
         raise typer.Exit(2)
     raise typer.Exit(0 if report.is_valid else 1)
+
+
+def _listening(spec: FeedSpec, config: BrokerConfig, seconds: float) -> None:
+    """Say on stderr when the window opens (stdout is kept for the report)."""
+    typer.echo(f"listening to '{spec.topic}' on {config.address} for {seconds:g} s", err=True)

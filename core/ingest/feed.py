@@ -25,6 +25,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
@@ -122,8 +123,13 @@ def listen(
     check: FeedCheck,
     seconds: float,
     connect_timeout: float = CONNECT_TIMEOUT,
+    on_listening: Callable[[], None] | None = None,
 ) -> ValidationReport:
-    """Subscribe to the feed, check what arrives for ``seconds``, and return the report."""
+    """Subscribe to the feed, check what arrives for ``seconds``, and return the report.
+
+    The window starts once the broker granted the subscription (``on_listening`` is called
+    then), so a slow connection does not shorten it.
+    """
     _require_reachable(config)
     consumer = MqttConsumer(
         listener_config(config),
@@ -141,6 +147,8 @@ def listen(
                 f"subscription to '{check.spec.topic}' within {connect_timeout:g} s; check the "
                 "credentials and the broker's ACL"
             )
+        if on_listening is not None:
+            on_listening()
         time.sleep(seconds)
     finally:
         consumer.stop()
