@@ -53,6 +53,11 @@ class ApiSettings(BaseSettings):
         ge=0,
         description="max-age (s) of item pages whose datetime ends over a day ago",
     )
+    api_max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1,
+        description="largest file /validate accepts (STADSPULS_API_MAX_UPLOAD_BYTES); 413 above",
+    )
 
 
 class MqttSettings(BaseSettings):

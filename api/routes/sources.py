@@ -21,18 +21,11 @@ from api.auth import PRIVATE, PrincipalDep
 from api.dependencies import EngineDep, IntakeDep, RegistryDep, SettingsDep
 from api.links import href
 from api.responses import problem_responses
-from api.uploads import receive_body, receive_file
+from api.uploads import Upload, receive_upload
 from core.errors import Conflict, Forbidden, UnsupportedMediaType
 from core.intake.browse import quarantined_records
 from core.intake.health import source_health
-from core.intake.jobs import (
-    IngestJob,
-    create_job,
-    new_job_path,
-    run_job,
-    run_job_logged,
-    safe_filename,
-)
+from core.intake.jobs import IngestJob, create_job, new_job_folder, run_job, run_job_logged
 from core.intake.replay import replay_quarantine
 from core.settings import ApiSettings
 from core.sources import (
@@ -236,15 +229,16 @@ def router() -> APIRouter:  # noqa: C901 - one small handler per operation
             raise Conflict(
                 f"source '{source.id}' does not take files ({', '.join(source.deliveries)})"
             )
-        job_id, target = new_job_path(Path(intake.upload_dir), "upload")
-        try:
-            filename = await receive_file(request, target, intake.max_upload_bytes)
-            named = target.with_name(safe_filename(filename))
-            target.rename(named)
-        except BaseException:
-            shutil.rmtree(target.parent, ignore_errors=True)
-            raise
-        job = await run_in_threadpool(create_job, engine, job_id, source, named, principal.key_id)
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            raise UnsupportedMediaType(
+                "upload the file as multipart/form-data with a part named 'file'"
+            )
+        job_id, received = await _receive_for_job(
+            request, intake.upload_dir, intake.max_upload_bytes
+        )
+        job = await run_in_threadpool(
+            create_job, engine, job_id, source, received.path, principal.key_id
+        )
         background.add_task(run_job_logged, engine, registry, job.id)
         location = href(request, settings, "jobs", job.id)
         return JSONResponse(
@@ -289,13 +283,12 @@ def router() -> APIRouter:  # noqa: C901 - one small handler per operation
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media not in ("application/json", "application/x-ndjson", "application/ld+json"):
             raise UnsupportedMediaType("push a JSON body (Content-Type: application/json)")
-        job_id, target = new_job_path(Path(intake.upload_dir), "push.json")
-        try:
-            await receive_body(request, target, intake.max_push_bytes)
-        except BaseException:
-            shutil.rmtree(target.parent, ignore_errors=True)
-            raise
-        job = await run_in_threadpool(create_job, engine, job_id, source, target, principal.key_id)
+        job_id, received = await _receive_for_job(
+            request, intake.upload_dir, intake.max_push_bytes, "push.json"
+        )
+        job = await run_in_threadpool(
+            create_job, engine, job_id, source, received.path, principal.key_id
+        )
         done = await run_in_threadpool(run_job, engine, registry, job.id)
         return JSONResponse(job_document(request, settings, done))
 
@@ -362,6 +355,18 @@ def router() -> APIRouter:  # noqa: C901 - one small handler per operation
         return JSONResponse(result.as_dict())
 
     return routes
+
+
+async def _receive_for_job(
+    request: Request, upload_dir: str, limit: int, raw_name: str | None = None
+) -> tuple[str, Upload]:
+    """A new job's id and its received file; a refused body leaves no folder behind."""
+    job_id, folder = new_job_folder(Path(upload_dir))
+    try:
+        return job_id, await receive_upload(request, folder, limit, raw_name)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def job_document(request: Request, settings: ApiSettings, job: IngestJob) -> dict[str, Any]:

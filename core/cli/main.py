@@ -35,6 +35,8 @@ CrsOption = Annotated[
 TimezoneOption = Annotated[
     str | None, typer.Option("--timezone", help="time zone of naive times, e.g. Europe/Brussels")
 ]
+#: What ``--output`` of the validation commands accepts.
+REPORT_FORMATS = ("text", "json", "junit")
 
 
 def unreachable(error: OperationalError) -> str:
@@ -112,14 +114,16 @@ def validate(
     ] = None,
     crs: CrsOption = None,
     timezone: TimezoneOption = None,
-    output_format: Annotated[str, typer.Option("--output", "-o", help="text or json")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--output", "-o", help="text, json or junit (JUnit XML for CI)")
+    ] = "text",
 ) -> None:
     """Check a file against the pilot's handbook without storing anything.
 
     Exit 0: every record is valid; 1: some are invalid; 2: the file cannot be read.
     """
-    if output_format not in ("text", "json"):
-        raise fail(f"--output must be text or json, not '{output_format}'")
+    if output_format not in REPORT_FORMATS:
+        raise fail(f"--output must be text, json or junit, not '{output_format}'")
     try:
         chosen = load_registry().get(pilot)
         adapter = choose_adapter(chosen, path, format_id)
@@ -129,7 +133,9 @@ def validate(
         )
     except StadspulsError as error:
         raise fail(str(error)) from None
-    print_validation(path.name, chosen.id, adapter.format_id, summary, output_format)
+    print_validation(
+        path.name, chosen.id, adapter.format_id, summary, output_format, chosen.handbook
+    )
     raise typer.Exit(1 if summary.quarantined else 0)
 
 
@@ -160,6 +166,7 @@ def _register_pilot_commands() -> None:
 def main() -> None:
     import core.cli.handbook  # noqa: F401  (importing it registers the handbook command)
     from core.cli import serving  # registers serve and demo
+    from core.cli.feed import validate_feed
     from core.cli.keys import keys_app
     from core.cli.mqtt import ingest_mqtt
     from core.cli.mqtt_access import mqtt_access_app
@@ -173,6 +180,7 @@ def main() -> None:
     app.add_typer(mqtt_access_app, name="mqtt-access")
     _register_pilot_commands()
     app.command("simulate")(simulate)
+    app.command("validate-feed")(validate_feed)
     try:
         app()
     except KeyboardInterrupt:

@@ -8,8 +8,13 @@ from collections.abc import Callable
 
 import typer
 
+from core.handbook import Handbook
 from core.ingest.pipeline import IngestSummary
-from core.ingest.report import validation_report
+from core.reports.junit import junit_xml
+from core.reports.model import ValidationReport, build_report, validation_report
+from core.reports.text import report_lines
+
+__all__ = ["Output", "print_report", "print_summary", "print_validation", "validation_report"]
 
 _TOP_REASONS = 5
 
@@ -48,14 +53,16 @@ def print_summary(name: str, format_id: str, summary: IngestSummary) -> None:
 
 
 def print_validation(
-    name: str, pilot: str, format_id: str, summary: IngestSummary, output_format: str
+    name: str,
+    pilot: str,
+    format_id: str,
+    summary: IngestSummary,
+    output_format: str,
+    handbook: Handbook | None = None,
 ) -> None:
-    if output_format == "json":
-        typer.echo(
-            json.dumps(
-                validation_report(name, pilot, format_id, summary), indent=2, ensure_ascii=False
-            )
-        )
+    """The supplier report: per-record text, JSON, or JUnit XML (see :mod:`core.reports`)."""
+    if output_format in ("json", "junit"):
+        print_report(build_report(name, pilot, format_id, summary, handbook), output_format)
         return
     verdict = "valid" if not summary.quarantined else "INVALID"
     typer.echo(
@@ -68,3 +75,13 @@ def print_validation(
             typer.echo(f"  {where}: [{problem.rule}] {problem.term or '-'}: {problem.message}")
             if problem.found is not None or problem.expected:
                 typer.echo(f"      found: {problem.found!s}; expected: {problem.expected or '-'}")
+
+
+def print_report(report: ValidationReport, output_format: str) -> None:
+    """A report as JSON, JUnit XML or text grouped by rule."""
+    if output_format == "json":
+        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    elif output_format == "junit":
+        typer.echo(junit_xml([report]).decode("utf-8"), nl=False)
+    else:
+        typer.echo("\n".join(report_lines(report)))

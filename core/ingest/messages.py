@@ -4,6 +4,10 @@ What cannot even reach an adapter is quarantined here with its reason: a topic n
 claims, an oversized payload, bytes that are not UTF-8, text that is not JSON. Everything else
 goes through the same pipeline as files, grouped per source, so a batch of messages is stored
 with one upsert per entity and a redelivered message changes nothing.
+
+:meth:`MessageRouter.check_batch` is the dry run of the same path: the supplier's feed check
+(``stadspuls validate-feed``) uses it with ``keep_reports`` and never commits, so a live feed
+is judged by exactly the checks the ingest worker applies.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from sqlalchemy import Engine
 
 from core.ingest.activity import record_activity
 from core.ingest.envelope import Problem, RawRecord, ReadContext
-from core.ingest.pipeline import Checked, Pipeline
+from core.ingest.pipeline import Checked, IngestSummary, Pipeline, RecordReport
 from core.ingest.quarantine import quarantine_row, store_quarantine
 from core.pilot import Registry
 from core.sources import Source, source_for_topic
@@ -59,34 +63,75 @@ class RouterStats:
         counters.quarantined += quarantined
 
 
+@dataclass
+class CheckedBatch:
+    """A checked batch of messages, nothing written yet: what its commit would store."""
+
+    summary: IngestSummary
+    writes: list[tuple[Pipeline, Checked]]
+    rejected: list[dict[str, Any]]  # quarantine rows of messages no adapter could see
+
+
 class MessageRouter:
     """Turns batches of messages into stored records or quarantine rows; raises on DB errors
-    so the caller does not acknowledge the batch (it will be redelivered, harmlessly)."""
+    so the caller does not acknowledge the batch (it will be redelivered, harmlessly).
+
+    ``engine`` may be None for a router that only checks (:meth:`check_batch`); references are
+    then resolved among the messages seen so far. ``keep_reports`` keeps every rejected
+    message's problems in the batch summary, for the supplier's report.
+    """
 
     def __init__(
         self,
         registry: Registry,
-        engine: Engine,
+        engine: Engine | None,
         sources: Sequence[Source],
         max_payload: int = DEFAULT_MAX_PAYLOAD,
+        *,
+        keep_reports: bool = False,
     ) -> None:
         self.registry = registry
         self.engine = engine
         self.sources = list(sources)
         self.max_payload = max_payload
+        self.keep_reports = keep_reports
         self.stats = RouterStats()
         self._pipelines: dict[str, Pipeline] = {}
         self._routes: dict[str, Source | None] = {}  # topic -> source; sensors repeat topics
 
     def handle_batch(self, messages: Sequence[IncomingMessage]) -> Callable[[], None]:
         """Check a batch and return its commit (the consumer runs it, then acknowledges)."""
+        engine = self.engine
+        if engine is None:
+            raise RuntimeError("this message router has no database: it can only check")
+        checked = self.check_batch(messages)
+
+        def commit() -> None:
+            for pipeline, part in checked.writes:
+                pipeline.write(part)
+            if checked.rejected:
+                with engine.begin() as conn:
+                    store_quarantine(conn, checked.rejected)
+                    now = datetime.now(UTC)
+                    counts = Counter(row["source"] for row in checked.rejected)
+                    for source_id, count in counts.items():
+                        if source_id != "-":  # no source claimed its topic
+                            record_activity(conn, source_id, now, 0, count)
+
+        return commit
+
+    def check_batch(self, messages: Sequence[IncomingMessage]) -> CheckedBatch:
+        """Route, decode and validate a batch without writing anything."""
         grouped: dict[str, tuple[Source, list[RawRecord]]] = {}
+        total = IngestSummary()
         rejected: list[dict[str, Any]] = []
         for message in messages:
             source = self._route(message.topic)
             content, problem = self._decode(message, source)
             if problem is not None:
                 rejected.append(self._quarantine(message, source, problem))
+                total.read += 1
+                total.reject(RecordReport(message.topic, None, [problem]), keep=self.keep_reports)
                 continue
             assert source is not None
             raw = RawRecord(source.id, message.topic, None, message.received_at, content)
@@ -98,19 +143,8 @@ class MessageRouter:
             writes += [(pipeline, part) for part in checked]
             self.stats.count(source.id, summary.valid, summary.quarantined)
             self.stats.reasons.update(summary.reasons)
-
-        def commit() -> None:
-            for pipeline, part in writes:
-                pipeline.write(part)
-            if rejected:
-                with self.engine.begin() as conn:
-                    store_quarantine(conn, rejected)
-                    now = datetime.now(UTC)
-                    for source_id, count in Counter(row["source"] for row in rejected).items():
-                        if source_id != "-":  # no source claimed its topic
-                            record_activity(conn, source_id, now, 0, count)
-
-        return commit
+            total.merge(summary)
+        return CheckedBatch(total, writes, rejected)
 
     def replay(self, message: IncomingMessage) -> list[Problem]:
         """Run one kept message through again: its problems, or none when it was stored.
@@ -183,7 +217,7 @@ class MessageRouter:
         if pipeline is None:
             pilot = self.registry.get(source.pilot)
             pipeline = Pipeline(
-                pilot, pilot.adapter(source.format), self.engine, keep_reports=False
+                pilot, pilot.adapter(source.format), self.engine, keep_reports=self.keep_reports
             )
             self._pipelines[source.id] = pipeline
         return pipeline

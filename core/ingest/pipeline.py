@@ -63,6 +63,17 @@ class IngestSummary:
             self.reasons[problem.rule] += 1
             self.examples.setdefault(problem.rule, problem.message)
 
+    def merge(self, other: IngestSummary) -> None:
+        """Add ``other``'s counts and reports, e.g. of the next batch or another source."""
+        self.read += other.read
+        self.valid += other.valid
+        self.quarantined += other.quarantined
+        self.counts.add(other.counts)
+        self.reasons.update(other.reasons)
+        for rule, example in other.examples.items():
+            self.examples.setdefault(rule, example)
+        self.rejected.extend(other.rejected)
+
 
 Progress = Callable[[int], None]
 
@@ -107,6 +118,20 @@ class Pipeline:
     def run(
         self, records: Iterable[RawRecord], context: ReadContext, progress: Progress | None = None
     ) -> IngestSummary:
+        """Check (and unless ``dry_run`` store) every record; raise UnreadableInput on damage."""
+        summary, failure = self.run_until_unreadable(records, context, progress)
+        if failure is not None:
+            raise failure
+        return summary
+
+    def run_until_unreadable(
+        self, records: Iterable[RawRecord], context: ReadContext, progress: Progress | None = None
+    ) -> tuple[IngestSummary, UnreadableInput | None]:
+        """Like :meth:`run`, but hand back the damage instead of raising it.
+
+        The summary then covers what was read before the input broke off, which the supplier's
+        validation report still lists (ingestion raises, so the file is quarantined whole).
+        """
         summary = IngestSummary()
         failure: list[UnreadableInput] = []
 
@@ -123,9 +148,7 @@ class Pipeline:
                     writer.submit(lambda checked=checked: self.write(checked))  # type: ignore[misc]
                 if progress is not None:
                     progress(summary.read)
-        if failure:
-            raise failure[0]
-        return summary
+        return summary, failure[0] if failure else None
 
     def prepare(
         self, records: Iterable[RawRecord], context: ReadContext

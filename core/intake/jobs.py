@@ -9,7 +9,6 @@ again at the next start (storage is idempotent, so a second run stores nothing t
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 from datetime import UTC, datetime
@@ -21,16 +20,16 @@ from sqlalchemy import Column, Engine
 from sqlmodel import Field, SQLModel
 
 from core.errors import NotFound, UnreadableInput
-from core.ingest.files import FileJob, process_file
-from core.ingest.report import summary_counts, unreadable_report, validation_report
+from core.ingest.files import FileJob, process_file, record_unreadable
+from core.ingest.pipeline import IngestSummary
 from core.pilot import Registry
+from core.reports.model import summary_counts, validation_report
 from core.sources import Source, get_source
 from core.storage import table_of
 from core.types import JsonColumnType, Timestamp
 
 logger = logging.getLogger("stadspuls.intake")
 
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _PROGRESS_EVERY = 1.0  # seconds between two progress writes
 
 
@@ -65,19 +64,12 @@ def _table() -> sa.Table:
     return table_of(IngestJob)
 
 
-def safe_filename(name: str | None) -> str:
-    """A file name that is safe on disk and still recognisable in reports."""
-    base = Path(name or "upload").name
-    cleaned = _UNSAFE_NAME.sub("-", base).strip("-.")
-    return cleaned[:120] or "upload"
-
-
-def new_job_path(upload_dir: Path, filename: str) -> tuple[str, Path]:
-    """A fresh job id and the path its file goes to (``<upload_dir>/<job id>/<name>``)."""
+def new_job_folder(upload_dir: Path) -> tuple[str, Path]:
+    """A fresh job id and its own folder under ``upload_dir`` for the job's file."""
     job_id = uuid.uuid4().hex
     folder = upload_dir / job_id
     folder.mkdir(parents=True, exist_ok=False)
-    return job_id, folder / safe_filename(filename)
+    return job_id, folder
 
 
 def create_job(
@@ -141,7 +133,9 @@ def run_job(engine: Engine, registry: Registry, job_id: str) -> IngestJob:
     try:
         summary = process_file(pilot, adapter, file_job, engine, dry_run=False, progress=progress)
     except UnreadableInput as error:
-        report = unreadable_report(job.filename, pilot.id, adapter.format_id, str(error))
+        damaged = IngestSummary()
+        record_unreadable(damaged, job.filename, str(error))
+        report = validation_report(job.filename, pilot.id, adapter.format_id, damaged)
         _update(
             engine,
             job_id,

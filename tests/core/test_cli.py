@@ -145,8 +145,8 @@ def test_validate_json_report_of_a_valid_file(database: Path) -> None:
       " The JSON is an object with keys 'type', 'features', which is none of the Opendatasoft"),
      (PARKING / "sites-wgs84.csv", ["--format", "xlsx"], "error: pilot 'parking' has no format "
       f"'xlsx'; known formats: {PARKING_FORMATS}"),
-     (PARKING / "sites-wgs84.csv", ["--output", "xml"], "error: --output must be text or json, "
-      "not 'xml'"),
+     (PARKING / "sites-wgs84.csv", ["--output", "xml"], "error: --output must be text, json or "
+      "junit, not 'xml'"),
      (PARKING / "missing.csv", [], f"error: {PARKING / 'missing.csv'}: no such file"),
      (PARKING / "missing.csv", ["--format", "csv"],
       f"error: {PARKING / 'missing.csv'}: no such file"),

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from core.ingest.files import FileJob, process_file
 from core.ingest.messages import MessageRouter
-from core.intake.jobs import create_job, get_job, new_job_path
+from core.intake.jobs import create_job, get_job, new_job_folder
 from core.intake.replay import replay_quarantine
 from core.pilot import Registry
 from core.runtime import open_database
@@ -160,7 +160,8 @@ def test_a_job_cut_off_by_a_stop_runs_at_the_next_start(
         source = add_source(
             engine, registry, Source(id="garages", pilot="parking", format="json", city="gent")
         )
-        job_id, path = new_job_path(tmp_path / "uploads", "batch.json")
+        job_id, folder = new_job_folder(tmp_path / "uploads")
+        path = folder / "batch.json"
         path.write_bytes(good_batch())
         create_job(engine, job_id, source, path, None)
         intake = IntakeSettings(upload_dir=str(tmp_path / "uploads"))

@@ -40,13 +40,13 @@ def test_an_upload_is_processed_in_the_background_and_reported(
     assert accepted.status_code == 202
     assert accepted.headers["location"].endswith(f"/jobs/{accepted.json()['job']}")
     job = _finished(app_client, headers, accepted.json()["job"])
-    assert job["status"] == "done" and job["filename"] == "my-batch.json"
+    assert job["status"] == "done" and job["filename"] == "my batch.json"
     assert job["summary"]["read"] == 3 and job["summary"]["quarantined"] == 1
     assert job["summary"]["inserted"] == 2  # the site and one observation
     assert job["report"]["invalid"] == 1
     [problem] = job["report"]["problems"]
     assert problem["rule"] == "parking.vacant-within-capacity" and problem["position"] == 3
-    kept = list((tmp_path / "uploads").rglob("my-batch.json"))
+    kept = list((tmp_path / "uploads").rglob("my batch.json"))
     assert len(kept) == 1 and kept[0].read_bytes() == batch  # kept for a replay
     items = app_client.get("/collections/parking-observations/items").json()
     assert items["numberReturned"] == 1

@@ -7,6 +7,10 @@ Choices made here, and why:
   messages while the consumer is away: MQTT 5 ``clean_start=False`` with a Session Expiry
   Interval (default one day), MQTT 3.1.1 ``clean_session=False`` (kept until the broker's
   ``persistent_client_expiration``, forever by default).
+* ``clean_session=True`` asks for the opposite, a session that ends with the connection (MQTT
+  5 ``clean_start=True`` and expiry 0, MQTT 3.1.1 ``clean_session=True``): for listeners that
+  only look, such as ``stadspuls validate-feed``, so the broker queues nothing for them once
+  they are gone.
 * ``manual_ack=True``: paho acknowledges nothing itself; the consumer acks a message only once
   its batch is stored. Un-acked QoS 1 messages are re-sent by the broker, with their original
   packet ids, when the client reconnects to its session (MQTT 3.1.1 §4.4, MQTT 5 §4.4).
@@ -77,6 +81,7 @@ class BrokerConnection:
         share_group: str | None = None,
         session_expiry: int = DEFAULT_SESSION_EXPIRY,
         receive_maximum: int | None = None,
+        clean_session: bool = False,
     ) -> None:
         if receive_maximum is not None and not 1 <= receive_maximum <= 65535:
             raise ValueError(f"receive_maximum {receive_maximum} is not between 1 and 65535")
@@ -88,7 +93,8 @@ class BrokerConnection:
         self._connected = on_connected
         self._subscribed = on_subscribed
         self._disconnected = on_disconnected
-        self._session_expiry = session_expiry
+        self._clean = clean_session
+        self._session_expiry = 0 if clean_session else session_expiry
         self._receive_maximum = receive_maximum
         self._subscribe_mid: int | None = None
         self.client = self._build()
@@ -99,7 +105,7 @@ class BrokerConnection:
         client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=config.client_id,
-            clean_session=None if v5 else False,
+            clean_session=None if v5 else self._clean,
             protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
             manual_ack=True,
         )
@@ -136,7 +142,7 @@ class BrokerConnection:
             config.host,
             config.port,
             keepalive=config.keepalive,
-            clean_start=False,
+            clean_start=self._clean,
             properties=self.connect_properties(),
         )
         self.client.loop_start()

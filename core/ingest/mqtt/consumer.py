@@ -50,6 +50,8 @@ class MqttConsumer:
     as many un-acked messages in flight to us as it allows sends nothing more until we ack,
     so waiting out ``batch_latency`` would only cap throughput. ``receive_maximum`` (MQTT 5)
     defaults to two batches, so the next batch arrives while one is being stored.
+    ``clean_session`` trades the persistent session for one that ends at disconnect (see
+    :mod:`core.ingest.mqtt.client`).
     """
 
     def __init__(
@@ -68,6 +70,7 @@ class MqttConsumer:
         session_expiry: int = DEFAULT_SESSION_EXPIRY,
         receive_maximum: int | None = None,
         on_metrics: Callable[[dict[str, float]], None] | None = None,
+        clean_session: bool = False,
     ) -> None:
         if batch_size < 1 or queue_size < 1:
             raise ValueError("batch_size and queue_size must be at least 1")
@@ -95,6 +98,7 @@ class MqttConsumer:
             share_group=share_group,
             session_expiry=session_expiry,
             receive_maximum=receive_maximum or min(65535, queue_size, 2 * batch_size),
+            clean_session=clean_session,
         )
         self._writer = Writer(
             self._queue,
