@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from core.errors import DuplicatePilot, UnknownFormat, UnknownPilot
 from core.handbook import Handbook
-from core.ingest.envelope import Canonical, RawRecord, ReadContext
+from core.ingest.envelope import Canonical, Notice, RawRecord, ReadContext
 from core.storage import Mode
 from core.validation import PilotRules, Validator
 
@@ -91,7 +91,9 @@ class Collection:
     update_interval: int | None = None
 
 
-AfterStore = Callable[[Connection, str, list[dict[str, Any]]], None]
+#: Runs in the transaction of each stored batch (latest states, merges); may return notices
+#: about what storing found (e.g. sources that disagree), which the ingest report lists.
+AfterStore = Callable[[Connection, str, list[dict[str, Any]]], Sequence[Notice] | None]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import PRIVATE, PrincipalDep
@@ -27,6 +28,7 @@ from core.intake.browse import quarantined_records
 from core.intake.health import source_health
 from core.intake.jobs import IngestJob, create_job, new_job_folder, run_job, run_job_logged
 from core.intake.replay import replay_quarantine
+from core.keys import Principal
 from core.settings import ApiSettings
 from core.sources import (
     Source,
@@ -223,12 +225,7 @@ def router() -> APIRouter:  # noqa: C901 - one small handler per operation
         background: BackgroundTasks,
         source_id: SourceIdPath,
     ) -> JSONResponse:
-        source = await run_in_threadpool(get_source, engine, source_id)
-        principal.require_write(source)
-        if not source.accepts("file"):
-            raise Conflict(
-                f"source '{source.id}' does not take files ({', '.join(source.deliveries)})"
-            )
+        source = await run_in_threadpool(_delivery_target, engine, principal, source_id, "file")
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
             raise UnsupportedMediaType(
                 "upload the file as multipart/form-data with a part named 'file'"
@@ -274,12 +271,7 @@ def router() -> APIRouter:  # noqa: C901 - one small handler per operation
         intake: IntakeDep,
         source_id: SourceIdPath,
     ) -> JSONResponse:
-        source = await run_in_threadpool(get_source, engine, source_id)
-        principal.require_write(source)
-        if not source.accepts("push"):
-            raise Conflict(
-                f"source '{source.id}' does not take pushes ({', '.join(source.deliveries)})"
-            )
+        source = await run_in_threadpool(_delivery_target, engine, principal, source_id, "push")
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media not in ("application/json", "application/x-ndjson", "application/ld+json"):
             raise UnsupportedMediaType("push a JSON body (Content-Type: application/json)")
@@ -355,6 +347,18 @@ def router() -> APIRouter:  # noqa: C901 - one small handler per operation
         return JSONResponse(result.as_dict())
 
     return routes
+
+
+def _delivery_target(engine: Engine, principal: Principal, source_id: str, delivery: str) -> Source:
+    """The source a key delivers into: it must be the key's to write, and take ``delivery``."""
+    source = get_source(engine, source_id)
+    principal.require_write(source)
+    if not source.accepts(delivery):
+        raise Conflict(
+            f"source '{source.id}' does not take {delivery} deliveries "
+            f"(it takes {', '.join(source.deliveries)})"
+        )
+    return source
 
 
 async def _receive_for_job(

@@ -12,7 +12,7 @@ from core.handbook import Handbook
 from core.ingest.pipeline import IngestSummary
 from core.reports.junit import junit_xml
 from core.reports.model import ValidationReport, build_report, validation_report
-from core.reports.text import report_lines
+from core.reports.text import notice_line, report_lines
 
 __all__ = ["Output", "print_report", "print_summary", "print_validation", "validation_report"]
 
@@ -50,6 +50,10 @@ def print_summary(name: str, format_id: str, summary: IngestSummary) -> None:
     )
     for rule, count in summary.reasons.most_common(_TOP_REASONS):
         typer.echo(f"  {count} x {rule}: {summary.examples[rule]}")
+    for notice in summary.notices[:_TOP_REASONS]:
+        typer.echo(notice_line(notice.as_dict()))
+    if len(summary.notices) > _TOP_REASONS:
+        typer.echo(f"  ... and {len(summary.notices) - _TOP_REASONS} more notices")
 
 
 def print_validation(

@@ -19,6 +19,7 @@ from core.sources import (
     add_source,
     list_sources,
     remove_source,
+    update_source,
 )
 
 sources_app = typer.Typer(no_args_is_help=True, help="Supplier sources and their MQTT topics.")
@@ -103,6 +104,50 @@ def list_command() -> None:
             f"{source.id}\t{source.pilot}\t{source.format}\t{source.topic_filter}\t{owner}"
             f"\t{','.join(source.deliveries)}{chr(9) + extras if extras else ''}"
         )
+
+
+@sources_app.command("update")
+def update(
+    source_id: Annotated[str, typer.Argument(help="source id")],
+    format_id: Annotated[str | None, typer.Option("--format", help="format id")] = None,
+    topic: Annotated[str | None, typer.Option(help="MQTT topic filter")] = None,
+    option: Annotated[
+        list[str] | None, typer.Option(help="adapter option KEY=VALUE (replaces all; repeatable)")
+    ] = None,
+    timezone: Annotated[str | None, typer.Option(help="time zone of naive times")] = None,
+    crs: Annotated[str | None, typer.Option(help="CRS of coordinates")] = None,
+    supplier: Annotated[str | None, typer.Option(help="the supplier that delivers it")] = None,
+    city: Annotated[str | None, typer.Option(help="the city that owns it")] = None,
+    licence: Annotated[str | None, typer.Option(help="SPDX licence id of its data")] = None,
+    delivery: Annotated[
+        list[str] | None, typer.Option(help="mqtt, file, push (replaces all; repeatable)")
+    ] = None,
+) -> None:
+    """Change a source (only the options given); restart MQTT workers to apply topic changes."""
+    given = {
+        "format": format_id,
+        "topic": topic,
+        "options": _options(option) if option else None,
+        "timezone": timezone,
+        "crs": crs,
+        "supplier": supplier,
+        "city": city,
+        "licence": licence,
+        "delivery": list(delivery) if delivery else None,
+    }
+    changes = {name: value for name, value in given.items() if value is not None}
+    if not changes:
+        raise fail("name at least one thing to change, e.g. --timezone Europe/Brussels")
+    try:
+        registry = load_registry()
+        source = update_source(
+            open_database(DatabaseSettings(), registry), registry, source_id, changes
+        )
+    except StadspulsError as error:
+        raise fail(str(error)) from None
+    except OperationalError as error:
+        raise fail(unreachable(error)) from None
+    typer.echo(f"source '{source.id}' updated: {', '.join(sorted(changes))}")
 
 
 @sources_app.command("remove")

@@ -36,6 +36,20 @@ class Problem:
         }
 
 
+@dataclass(slots=True, frozen=True)
+class Notice:
+    """Something storing found that rejects nothing but the supplier should know.
+
+    ``subject`` names what it concerns (e.g. the id of a building two sources disagree on).
+    """
+
+    subject: str
+    problem: Problem
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, **self.problem.as_dict()}
+
+
 @dataclass(slots=True)
 class RawRecord:
     """One incoming unit as it arrived; ``content`` (never ``parsed``) is what quarantine keeps."""

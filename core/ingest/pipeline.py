@@ -22,6 +22,7 @@ from core.handbook import Entity
 from core.ingest.activity import record_activity
 from core.ingest.envelope import (
     Canonical,
+    Notice,
     Problem,
     RawRecord,
     ReadContext,
@@ -53,6 +54,7 @@ class IngestSummary:
     reasons: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
     rejected: list[RecordReport] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # found while storing; nothing rejected
 
     def reject(self, report: RecordReport, keep: bool = True) -> None:
         """Count a rejected record; ``keep`` its report for the supplier's listing."""
@@ -73,6 +75,7 @@ class IngestSummary:
         for rule, example in other.examples.items():
             self.examples.setdefault(rule, example)
         self.rejected.extend(other.rejected)
+        self.notices.extend(other.notices)
 
 
 Progress = Callable[[int], None]
@@ -145,7 +148,7 @@ class Pipeline:
             for batch in _batches(guarded(), self.batch_size):
                 checked = self._check_batch(batch, context, summary)
                 if not self.dry_run and self.engine is not None:
-                    writer.submit(lambda checked=checked: self.write(checked))  # type: ignore[misc]
+                    writer.submit(lambda checked=checked: self.write(checked, summary.notices))  # type: ignore[misc]
                 if progress is not None:
                     progress(summary.read)
         return summary, failure[0] if failure else None
@@ -294,8 +297,11 @@ class Pipeline:
                 found = fetch_columns(conn, store.table, ids, store.lookup_columns, store.id_column)
                 self._known.setdefault(entity, {}).update(found)
 
-    def write(self, checked: Checked) -> UpsertCounts:
-        """Store one checked batch in one transaction (idempotent: safe to retry)."""
+    def write(self, checked: Checked, notices: list[Notice] | None = None) -> UpsertCounts:
+        """Store one checked batch in one transaction (idempotent: safe to retry).
+
+        What the pilot's after-store hook notices is added to ``notices`` when given.
+        """
         rows, quarantined = checked.rows, checked.quarantined
         counts = UpsertCounts()
         assert self.engine is not None
@@ -314,7 +320,9 @@ class Pipeline:
                     )
                 )
                 if self.pilot.after_store is not None:
-                    self.pilot.after_store(conn, store.entity, entity_rows)
+                    found = self.pilot.after_store(conn, store.entity, entity_rows)
+                    if found and notices is not None:
+                        notices.extend(found)
             store_quarantine(conn, quarantined)
             if checked.source:
                 record_activity(

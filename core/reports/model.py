@@ -74,6 +74,9 @@ class ValidationReport:
     rules: list[RuleGroup]
     subject: Subject = "file"
     checked_rules: tuple[tuple[str, str | None], ...] = field(default=())
+    #: What storing found without rejecting anything (e.g. sources that disagree); only an
+    #: ingestion stores, so a dry run has none.
+    notices: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -89,6 +92,7 @@ class ValidationReport:
             "invalid": self.invalid,
             "problems": self.problems,
             "rules": [group.as_dict() for group in self.rules],
+            "notices": self.notices,
         }
 
 
@@ -115,6 +119,7 @@ def build_report(
         rules=group_by_rule(summary.rejected, handbook),
         subject=subject,
         checked_rules=checked_rules(handbook, subject),
+        notices=[notice.as_dict() for notice in summary.notices],
     )
 
 

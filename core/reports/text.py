@@ -27,7 +27,13 @@ def report_lines(report: ValidationReport) -> list[str]:
         lines += [f"    {example_line(example, report.subject)}" for example in group.examples]
         if group.problems > len(group.examples):
             lines.append(f"    ... and {group.problems - len(group.examples)} more")
+    lines += [notice_line(notice) for notice in report.notices]
     return lines
+
+
+def notice_line(notice: dict[str, Any]) -> str:
+    """A notice: found while storing, rejects nothing."""
+    return f"  notice [{notice['rule']}] {notice['subject']}: {notice['message']}"
 
 
 def example_line(problem: dict[str, Any], subject: str = "file") -> str:

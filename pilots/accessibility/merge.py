@@ -132,12 +132,17 @@ def _stored(row: Any) -> StoredRecord:
     )
 
 
-def refresh_buildings(conn: Connection, building_ids: Iterable[str], handbook: Handbook) -> None:
-    """Merge each building again from its records; a building left without records goes."""
+def refresh_buildings(
+    conn: Connection, building_ids: Iterable[str], handbook: Handbook
+) -> list[dict[str, Any]]:
+    """Merge each building again from its records; a building left without records goes.
+
+    Returns the merged building rows (their ``conflicts`` go into the ingest report).
+    """
     record, building = table_of(AccessibilityRecord), table_of(AccessibilityBuilding)
     ids = sorted(set(building_ids))
     if not ids:
-        return
+        return []
     members: dict[str, list[StoredRecord]] = {}
     query = sa.select(record).where(record.c.building_id.in_(ids)).order_by(record.c.id)
     for row in conn.execute(query).mappings():
@@ -148,3 +153,4 @@ def refresh_buildings(conn: Connection, building_ids: Iterable[str], handbook: H
     rows = [merged_building(key, records, handbook) for key, records in members.items()]
     if rows:
         upsert(conn, building, rows, "id", mode="update")
+    return rows

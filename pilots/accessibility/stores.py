@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from core.handbook import Handbook
-from core.ingest.envelope import Canonical
-from core.pilot import EntityStore
+from core.handbook import Handbook, Term
+from core.ingest.envelope import Canonical, Notice, Problem
+from core.pilot import AfterStore, EntityStore
 from core.rows import located_row
 from core.storage import table_of
 from pilots.accessibility.merge import assign_buildings, refresh_buildings
@@ -50,17 +50,51 @@ def record_row_builder(handbook: Handbook) -> Callable[[str, Canonical], dict[st
     return record_row
 
 
-def after_store_builder(
-    handbook: Handbook,
-) -> Callable[[Connection, str, list[dict[str, Any]]], None]:
-    """After each stored batch: match the records to buildings and merge those buildings."""
+#: The notice of two sources that disagree on a characteristic of one building.
+CONFLICT_RULE = "accessibility.conflict"
 
-    def after_store(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> None:
-        if entity != ENTITY or not rows:
-            return
-        refresh_buildings(conn, assign_buildings(conn, rows), handbook)
+
+def after_store_builder(handbook: Handbook) -> AfterStore:
+    """After each stored batch: match the records to buildings and merge those buildings.
+
+    Every disagreement the merge finds on a building it touched is reported back as a notice,
+    so the supplier sees it in the ingest report, not only on the published building.
+    """
+    entity = handbook.entities_by_id[ENTITY]
+
+    def after_store(conn: Connection, stored: str, rows: list[dict[str, Any]]) -> list[Notice]:
+        if stored != ENTITY or not rows:
+            return []
+        buildings = refresh_buildings(conn, assign_buildings(conn, rows), handbook)
+        return [
+            conflict_notice(building["id"], conflict, entity.terms_by_id.get(conflict["term"]))
+            for building in buildings
+            for conflict in building["conflicts"]
+        ]
 
     return after_store
+
+
+def conflict_notice(building_id: str, conflict: dict[str, Any], term: Term | None) -> Notice:
+    """One disagreement as a notice: the value kept and where every other value came from."""
+    chosen = conflict["chosen"]
+    label = term.label.en if term is not None else conflict["term"]
+    unit = f" {chosen.get('unit')}" if chosen.get("unit") else ""
+
+    def side(entry: dict[str, Any]) -> str:
+        return f"{entry.get('value')}{unit} ({entry.get('method')}, {entry.get('record')})"
+
+    others = "; ".join(side(other) for other in conflict["others"])
+    return Notice(
+        building_id,
+        Problem(
+            CONFLICT_RULE,
+            f"{label}: kept {side(chosen)}, other sources say {others}",
+            f"{ENTITY}.{conflict['term']}",
+            [other.get("value") for other in conflict["others"]],
+            f"{chosen.get('value')}{unit}",
+        ),
+    )
 
 
 def accessibility_stores(handbook: Handbook) -> list[EntityStore]:

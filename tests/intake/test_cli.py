@@ -14,6 +14,7 @@ from core.keys import authenticate
 from core.pilot import load_registry
 from core.runtime import open_database
 from core.settings import DatabaseSettings
+from core.sources import get_source
 
 
 @pytest.fixture
@@ -90,3 +91,23 @@ def test_sources_carry_supplier_city_licence_and_deliveries(cli: typer.Typer) ->
         "fax",
     )
     assert wrong.exit_code == 2 and "fax" in wrong.output
+
+
+def test_sources_update_changes_only_what_is_named(cli: typer.Typer) -> None:
+    run(cli, "sources", "add", "--id", "g", "--pilot", "parking", "--format", "json",
+        "--city", "gent")
+    changed = run(cli, "sources", "update", "g", "--timezone", "Europe/Brussels",
+                  "--delivery", "file", "--delivery", "push")
+    assert changed.exit_code == 0, changed.output
+    assert "delivery, timezone" in changed.stdout
+    engine = open_database(DatabaseSettings(), load_registry())
+    try:
+        source = get_source(engine, "g")
+    finally:
+        engine.dispose()
+    assert (source.timezone, source.deliveries, source.city) == (
+        "Europe/Brussels", ("file", "push"), "gent")
+    nothing = run(cli, "sources", "update", "g")
+    assert nothing.exit_code == 2 and "at least one thing" in nothing.output
+    unknown = run(cli, "sources", "update", "nope", "--crs", "EPSG:31370")
+    assert unknown.exit_code == 2 and "no source 'nope'" in unknown.output

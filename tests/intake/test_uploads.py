@@ -142,7 +142,8 @@ def test_a_source_that_takes_no_files_says_so(app_client: TestClient, actors: Ac
     changed = app_client.patch("/sources/garages", headers=admin, json={"delivery": ["mqtt"]})
     assert changed.status_code == 200 and changed.json()["delivery"] == ["mqtt"]
     refused = _upload(app_client, actors.headers("supplier"), "batch.json", good_batch())
-    assert refused.status_code == 409 and "does not take files" in refused.json()["detail"]
+    assert refused.status_code == 409
+    assert "does not take file deliveries" in refused.json()["detail"]
     pushed = app_client.post(
         "/sources/garages/observations",
         headers={**actors.headers("supplier"), **JSON},

@@ -13,6 +13,8 @@ from sqlalchemy import Engine
 from api.app import create_app
 from core.ingest.files import FileJob, choose_adapter, process_file
 from core.pilot import Registry
+from core.reports.model import build_report
+from core.reports.text import report_lines
 from core.settings import DatabaseSettings
 from core.storage import table_of
 from pilots.accessibility import HERE as PACKAGE
@@ -124,3 +126,23 @@ def test_the_collection_filters_on_profile_level_and_city(
         assert bad.headers["content-type"].startswith("application/problem+json")
         one = client.get(f"{base}/items/brugge-audit:BR-0001")
         assert one.status_code == 200 and one.json()["geometry"]["type"] == "Polygon"
+
+
+def test_conflicts_are_reported_in_the_ingest_report(engine: Engine) -> None:
+    demo(engine)
+    chosen = pilot()
+    path = A11Y / "audit-newer.csv"
+    summary = process_file(
+        chosen, choose_adapter(chosen, path, None), FileJob(path, "brugge-reaudit"), engine,
+        dry_run=False,
+    )
+    doors = [n for n in summary.notices if n.problem.term == "building.entrance_door_width"]
+    (door,) = [n for n in doors if n.subject == "brugge-audit:BR-0002"]
+    assert door.problem.rule == "accessibility.conflict"
+    assert door.problem.found == [78.0] and door.problem.expected == "96.0 cm"
+    assert "kept 96.0 cm (measured, brugge-reaudit:" in door.problem.message
+    report = build_report(path.name, "accessibility", "csv", summary, chosen.handbook)
+    assert {"subject": "brugge-audit:BR-0002", **door.problem.as_dict()} in report.as_dict()[
+        "notices"]
+    assert any(line.startswith("  notice [accessibility.conflict] brugge-audit:BR-0002")
+               for line in report_lines(report))
