@@ -17,6 +17,10 @@ from core.mqtt_access.accounts import (
 )
 from core.mqtt_access.passwords import verify_password
 from core.mqtt_access.rules import BrokerAccessError
+from core.pilot import load_registry
+from core.runtime import open_database
+from core.settings import DatabaseSettings
+from core.sources import Source, add_source
 
 
 def test_accounts_keep_a_hash_and_rotation_replaces_it(engine: Engine) -> None:
@@ -137,3 +141,26 @@ def test_write_into_a_file_exits_2_with_one_line(database: Path, tmp_path: Path)
     result = clean(run("write", "--dir", tmp_path / "occupied"), 2)
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert errors == [f"error: cannot write to {tmp_path / 'occupied'}: File exists"]
+
+
+def test_write_lets_a_supplier_publish_only_to_its_own_sources(
+    database: Path, tmp_path: Path
+) -> None:
+    registry = load_registry()
+    engine = open_database(DatabaseSettings(), registry)
+    try:
+        add_source(engine, registry, Source(id="garages", pilot="parking", format="json",
+                                            supplier="acme", city="gent"))
+        add_source(engine, registry, Source(id="bays", pilot="parking", format="ttn",
+                                            topic="v3/bays@ttn/devices/+/up", supplier="other"))
+    finally:
+        engine.dispose()
+    clean(run("account", "create", "ingest", "--role", "ingest"))
+    clean(run("account", "create", "acme"))
+    result = clean(run("write", "--dir", tmp_path / "generated"))
+    assert "acme" not in result.stderr  # it delivers a source now
+    assert "'other'" in result.stderr  # a source whose supplier has no account is named
+    acl = (tmp_path / "generated" / "acl").read_text()
+    acme = acl.split("user acme\n", 1)[1].split("\nuser ", 1)[0]
+    assert "topic write stadspuls/parking/garages/#" in acme
+    assert "v3/bays" not in acme
