@@ -84,10 +84,7 @@ def _rollups_query() -> sa.Select[Any]:
         location.c.miny,
         location.c.maxx,
         location.c.maxy,
-        *(
-            location.c.name if name == "name" else rollup.c[name].label(name)
-            for name in PROPERTIES
-        ),
+        *(location.c.name if name == "name" else rollup.c[name].label(name) for name in PROPERTIES),
     ).select_from(rollup.join(location, location.c.id == rollup.c.location_id))
 
 
