@@ -55,7 +55,7 @@ INTERFACE: Mapping[str, str] = {
     "muted": "#57606a",
     "background": WHITE,
     "panel": "#f6f8fa",
-    "border": "#8c959f",
+    "border": "#6e7781",
     "link": "#0a5c8a",
     "focus": "#0a5c8a",
     "accent": "#0a5c8a",

@@ -94,7 +94,9 @@ class Pages:
             headers={
                 "Content-Security-Policy": self.policy,
                 "Content-Language": language,
-                "Vary": "Accept-Language",
+                # The language may come from Accept-Language, and the app's cache middleware
+                # sets its own Vary: keep shared caches out, let browsers revalidate (ETag).
+                "Cache-Control": "private, no-cache",
                 "Referrer-Policy": "same-origin",
                 "X-Content-Type-Options": "nosniff",
             },

@@ -16,6 +16,8 @@ from core.settings import ApiSettings, DatabaseSettings
 from tests.web.browser import LiveServer, artifacts_folder, start_chromium
 from tests.web.data import BrowserData, seed_browser_data
 
+#: Screenshots saved in this run, named in the terminal summary.
+SAVED: list[Path] = []
 #: Tiles from a port nothing listens on: the tests run offline, and the map must fall back.
 UNREACHABLE_TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"
 
@@ -62,9 +64,9 @@ def screenshot(chromium: webdriver.Chrome, request: pytest.FixtureRequest) -> It
     yield
     target = artifacts_folder() / f"{request.node.name}.png"
     chromium.save_screenshot(str(target))
+    SAVED.append(target)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    folder = os.environ.get("STADSPULS_TEST_ARTIFACTS") or "browser-artifacts/"
-    if any(path.suffix == ".png" for path in artifacts_folder().iterdir()):
-        terminalreporter.write_line(f"browser test screenshots: {folder}")
+    if SAVED:
+        terminalreporter.write_line(f"browser test screenshots ({len(SAVED)}): {SAVED[0].parent}")

@@ -30,9 +30,9 @@ def wait_for(driver: webdriver.Chrome, found: Callable[[webdriver.Chrome], T], w
         raise AssertionError(f"timed out waiting for {what}; browser console: {logs}") from None
 
 
-def open_map(driver: webdriver.Chrome, site: Site) -> None:
+def open_map(driver: webdriver.Chrome, site: Site, view: str = "") -> None:
     server, _ = site
-    driver.get(f"{server.url}/web/map?lang=en")
+    driver.get(f"{server.url}/web/map?lang=en{view}")
     wait_for(driver, lambda d: d.find_element(By.ID, "map").get_attribute("data-ready"), "map")
 
 
@@ -59,7 +59,7 @@ def test_the_map_renders_features_of_every_pilot(
 def test_clicking_a_parking_site_shows_its_day_of_occupancy(
     chromium: webdriver.Chrome, live_site: Site
 ) -> None:
-    open_map(chromium, live_site)
+    open_map(chromium, live_site, "&center=51.0546,3.7189&zoom=17")  # the car park, up close
     _, data = live_site
     site = chromium.find_element(By.CSS_SELECTOR, f'#map path[data-id="{data.site_id}"]')
     site.click()

@@ -183,7 +183,17 @@ async function refreshLive() {
   document.getElementById("updated").textContent = `${t("map.updated")} ${formatTime(new Date())}`;
 }
 
+/** ``?center=lat,lon&zoom=z`` opens the map there (a link to a place); else it shows all. */
+function askedView() {
+  const query = new URLSearchParams(window.location.search);
+  const [lat, lon] = (query.get("center") || "").split(",").map(Number);
+  const zoom = Number(query.get("zoom") || 16);
+  return Number.isFinite(lat) && Number.isFinite(lon) && query.has("center") ? { lat, lon, zoom } : null;
+}
+
 function fitToData() {
+  const asked = askedView();
+  if (asked) return map.setView([asked.lat, asked.lon], asked.zoom, { animate: false });
   const bounds = L.latLngBounds([]);
   for (const layer of Object.values(layers)) {
     if (map.hasLayer(layer.group) && layer.byId.size) bounds.extend(layer.group.getBounds());
