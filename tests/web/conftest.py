@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,25 @@ from tests.web.data import BrowserData, seed_browser_data
 
 #: Screenshots saved in this run, named in the terminal summary.
 SAVED: list[Path] = []
+#: Live layers reload this often in the tests (seconds), so a change shows up quickly.
+REFRESH_SECONDS = 2
 #: Tiles from a port nothing listens on: the tests run offline, and the map must fall back.
 UNREACHABLE_TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+
+
+@contextmanager
+def web_environment(**values: str) -> Iterator[None]:
+    """The web settings the app reads when it is built; the environment restored after."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
@@ -36,15 +54,9 @@ def live_site(
     engine = open_database(database, registry)
     data = seed_browser_data(engine, registry, browser_data_folder)
     engine.dispose()
-    previous = os.environ.get("STADSPULS_WEB_TILE_URL")
-    os.environ["STADSPULS_WEB_TILE_URL"] = UNREACHABLE_TILES
-    try:
+    with web_environment(STADSPULS_WEB_TILE_URL=UNREACHABLE_TILES,
+                         STADSPULS_WEB_REFRESH_SECONDS=str(REFRESH_SECONDS)):  # fmt: skip
         app = create_app(ApiSettings(), database, registry)
-    finally:
-        if previous is None:
-            del os.environ["STADSPULS_WEB_TILE_URL"]
-        else:
-            os.environ["STADSPULS_WEB_TILE_URL"] = previous
     server = LiveServer(app)
     server.start()
     yield server, data

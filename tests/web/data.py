@@ -19,6 +19,8 @@ from core.cli.serving import load_demo_data
 from core.ingest.files import FileJob, process_file
 from core.keys import create_key
 from core.pilot import Registry
+from core.runtime import open_database
+from core.settings import DatabaseSettings
 from core.sources import Source, add_source
 
 #: A car park of the demo's DATEX II table (source gent-datex) and its latest observation.
@@ -34,6 +36,7 @@ class BrowserData:
     site_id: str
     bay_source: str
     admin_key: str
+    database_url: str
 
 
 def _write_lines(path: Path, records: list[dict[str, object]]) -> Path:
@@ -92,4 +95,18 @@ def seed_browser_data(engine: Engine, registry: Registry, folder: Path) -> Brows
     process_file(parking, parking.adapter("json"), FileJob(bays, BAY_SOURCE), engine,
                  dry_run=False)  # fmt: skip
     key = create_key(engine, "city-admin", CITY, label="browser tests")
-    return BrowserData(SITE_ID, BAY_SOURCE, key.secret)
+    url = engine.url.render_as_string(hide_password=False)
+    return BrowserData(SITE_ID, BAY_SOURCE, key.secret, url)
+
+
+def store_observation(data: BrowserData, registry: Registry, folder: Path,
+                      record: dict[str, object], source: str) -> None:  # fmt: skip
+    """Ingest one more parking record, as a live feed would while the page is open."""
+    parking = registry.get("parking")
+    engine = open_database(DatabaseSettings(database_url=data.database_url), registry)
+    try:
+        path = _write_lines(folder / "live.jsonl", [record])
+        process_file(parking, parking.adapter("json"), FileJob(path, source), engine,
+                     dry_run=False)  # fmt: skip
+    finally:
+        engine.dispose()

@@ -14,8 +14,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from core.pilot import Registry
 from tests.web.browser import LiveServer
-from tests.web.data import BrowserData
+from tests.web.data import BrowserData, store_observation
 
 pytestmark = pytest.mark.usefixtures("screenshot")
 Site = tuple[LiveServer, BrowserData]
@@ -183,3 +184,24 @@ def test_every_control_is_labelled_on_every_page(
             ".map(c => c.id || c.name)"
         )
         assert unlabelled == [], page
+
+
+def test_parking_refreshes_live(
+    chromium: webdriver.Chrome, live_site: Site, registry: Registry, tmp_path: Path
+) -> None:
+    open_map(chromium, live_site)
+    selector = '#map path[data-id="mechelen:MEC-GRAANMARKT"]'
+    site = chromium.find_element(By.CSS_SELECTOR, selector)
+    assert site.get_attribute("data-category") == "almostFull"  # 85 %, reported almost full
+    _, data = live_site
+    full = {"entity": "observation", "site": "MEC-GRAANMARKT",
+            "observed_at": "2026-11-20T09:45:00Z", "capacity": 300, "vacant": 0}  # fmt: skip
+    store_observation(data, registry, tmp_path, full, "mechelen")
+    wait_for(
+        chromium,
+        lambda d: (
+            d.find_element(By.CSS_SELECTOR, selector).get_attribute("data-category") == "full"
+        ),
+        "the next refresh",
+    )
+    assert chromium.find_element(By.ID, "updated").text.startswith("Updated at")

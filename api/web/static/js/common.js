@@ -55,12 +55,16 @@ export async function fetchJson(url, options = {}) {
   return response.json();
 }
 
-/** Every feature of an items query, following ``next`` links (at most ``pages`` pages). */
-export async function fetchFeatures(collection, params = {}, pages = 20) {
+/**
+ * Every feature of an items query, following ``next`` links (at most ``pages`` pages).
+ * ``cache: "no-cache"`` revalidates with the server (a cheap 304 when nothing changed) instead
+ * of reusing a response the API allowed caching for a minute: live layers need it.
+ */
+export async function fetchFeatures(collection, params = {}, pages = 20, cache = "default") {
   let url = apiUrl(`/collections/${collection}/items`, { limit: 10000, ...params });
   const features = [];
   for (let page = 0; url && page < pages; page += 1) {
-    const body = await fetchJson(url, { headers: { Accept: "application/geo+json" } });
+    const body = await fetchJson(url, { cache, headers: { Accept: "application/geo+json" } });
     features.push(...body.features);
     url = (body.links || []).find((link) => link.rel === "next")?.href;
   }

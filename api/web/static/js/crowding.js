@@ -14,7 +14,7 @@ const ORDER = ["calm", "normal", "busy", "very-busy"];
 const worse = (a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a);
 
 /**
- * The hourly levels behind the slider. The slider ends at the newest hour with a count (the
+ * The hourly levels behind the slider. The slider ends at the newest hour with a level (the
  * present, when counters report live) and spans ``config.crowdingDays`` days before it.
  */
 export function crowdingLevels(slider, onChange) {
@@ -48,8 +48,11 @@ export function crowdingLevels(slider, onChange) {
       return hour === null ? null : state.byLocation.get(locationId)?.get(hour) ?? null;
     },
     async load() {
+      // the newest hour that has a level: live counters without a baseline yet (the demo's
+      // simulated lines) must not push the window past the hours that can be coloured
       const newest = await fetchFeatures("crowding-rollups", {
         interval_minutes: 60, sortby: "-start", limit: 1, skipGeometry: "true",
+        filter: "level IS NOT NULL",
       }, 1);
       if (!newest.length) return;
       state.end = Date.parse(newest[0].properties.start);

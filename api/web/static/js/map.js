@@ -169,9 +169,9 @@ const layers = {
 
 const withId = (features) => features.map((f) => ({ ...f, properties: { ...f.properties, __id: f.id } }));
 
-async function load(name, collection, params = {}) {
+async function load(name, collection, cache = "default") {
   try {
-    layers[name].set(withId(await fetchFeatures(collection, params)));
+    layers[name].set(withId(await fetchFeatures(collection, {}, 20, cache)));
   } catch (error) {
     document.getElementById(`count-${name}`).textContent = `(${t("map.error")})`;
     console.error(error);
@@ -179,7 +179,9 @@ async function load(name, collection, params = {}) {
 }
 
 async function refreshLive() {
-  await Promise.all([load("parking", "parking-sites"), load("bays", "parking-bays")]);
+  await Promise.all([
+    load("parking", "parking-sites", "no-cache"), load("bays", "parking-bays", "no-cache"),
+  ]);
   document.getElementById("updated").textContent = `${t("map.updated")} ${formatTime(new Date())}`;
 }
 
