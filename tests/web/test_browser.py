@@ -205,3 +205,19 @@ def test_parking_refreshes_live(
         "the next refresh",
     )
     assert chromium.find_element(By.ID, "updated").text.startswith("Updated at")
+
+
+def test_pasted_content_is_checked_too(chromium: webdriver.Chrome, live_site: Site) -> None:
+    server, _ = live_site
+    chromium.get(f"{server.url}/web/supplier?lang=nl")
+    Select(chromium.find_element(By.ID, "pilot")).select_by_value("parking")
+    pasted = '{"entity": "observation", "site": "x", "observed_at": "2026-11-20T10:00:00"}'
+    chromium.find_element(By.ID, "paste").send_keys(pasted)
+    filename = chromium.find_element(By.ID, "filename")
+    filename.clear()
+    filename.send_keys("feed.jsonl")
+    Select(chromium.find_element(By.ID, "format")).select_by_value("json")
+    chromium.find_element(By.CSS_SELECTOR, "#validate-form button[type=submit]").click()
+    verdict = wait_for(chromium, lambda d: d.find_element(By.ID, "verdict"), "the report")
+    assert verdict.text == "Niet alle records zijn geldig."
+    assert chromium.find_element(By.CSS_SELECTOR, 'section[data-rule="core.timezone"]')
