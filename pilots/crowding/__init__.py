@@ -15,7 +15,7 @@ from core.ingest.canonical import (
     CanonicalGeoJsonAdapter,
     CanonicalJsonAdapter,
 )
-from core.pilot import Adapter, Pilot
+from core.pilot import Adapter, DemoFile, Pilot
 from pilots.crowding.adapters import crowding_adapters
 from pilots.crowding.cli import register as register_commands
 from pilots.crowding.collections import crowding_collections
@@ -46,4 +46,5 @@ def pilot() -> Pilot:
         migrations=HERE / "migrations" / "versions",
         after_store=after_store,
         commands=register_commands,
+        demo_files=[DemoFile(HERE / "demo" / "gent-zones.jsonl", "json", "gent-zones")],
     )

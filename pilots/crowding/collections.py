@@ -15,6 +15,7 @@ from pilots.crowding.models import (
     CrowdingObservation,
     CrowdingRollup,
 )
+from pilots.crowding.rollup_collection import rollup_collection
 from pilots.crowding.stores import COUNT_ATTRIBUTES, LOCATION_ATTRIBUTES
 
 
@@ -156,4 +157,5 @@ def crowding_collections() -> list[Collection]:
                 "value": "number",
             },
         ),
+        rollup_collection(),
     ]
