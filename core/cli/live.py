@@ -23,6 +23,12 @@ from core.simulate import EmbeddedBroker, RegisterFile, Simulation, publish
 from core.sources import Source, add_source, list_sources
 
 
+#: The city and supplier the demo's simulated sources are registered under, so the city
+#: dashboard has a city to show.
+DEMO_CITY = "gent"
+DEMO_SUPPLIER = "stadspuls-simulator"
+
+
 def prepare_simulation(simulation: Simulation, registry: Registry, engine: Engine) -> None:
     """Register the simulation's sources (once) and ingest its register files."""
     known = {source.id for source in list_sources(engine)}
@@ -36,6 +42,8 @@ def prepare_simulation(simulation: Simulation, registry: Registry, engine: Engin
                     pilot=simulated.pilot,
                     format=simulated.format,
                     topic=simulated.topic,
+                    city=DEMO_CITY,
+                    supplier=DEMO_SUPPLIER,
                 ),
             )
     for register in simulation.register_files():
