@@ -8,8 +8,10 @@ re-delivered file or message is visibly a no-op.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -97,13 +99,19 @@ def _stage(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) ->
         f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" (LIKE "{table.name}") ON COMMIT DELETE ROWS'
     )
     conn.exec_driver_sql(f'TRUNCATE "{stage}"')
-    converters = [_copy_converter(column) for column in table.columns]
+    # Only geometry and JSON columns need converting; the rest go to COPY as they are.
+    converted = [
+        (index, convert)
+        for index, column in enumerate(table.columns)
+        if (convert := _copy_converter(column)) is not None
+    ]
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f'COPY "{stage}" ({quoted}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row(
-                [convert(row.get(name)) for name, convert in zip(columns, converters, strict=True)]
-            )
+            values = list(map(row.get, columns))
+            for index, convert in converted:
+                values[index] = convert(values[index])
+            copy.write_row(values)
     return stage
 
 
@@ -128,26 +136,43 @@ def _upsert_postgres(
         conflict = (
             f"DO UPDATE SET {assignments} WHERE ROW({current}) IS DISTINCT FROM ROW({incoming})"
         )
-    result = conn.exec_driver_sql(
-        f'INSERT INTO "{table.name}" AS t ({quoted}) SELECT {quoted} FROM "{stage}" '
-        f'ON CONFLICT ("{id_column}") {conflict} RETURNING (xmax = 0)'
-    )
-    flags = [bool(flag) for (flag,) in result]
-    inserted = sum(flags)
-    updated = len(flags) - inserted
+    # Counted in the server: a batch of thousands of rows sends back one row, not thousands.
+    inserted, written = conn.exec_driver_sql(
+        f'WITH written AS (INSERT INTO "{table.name}" AS t ({quoted}) SELECT {quoted} '
+        f'FROM "{stage}" ON CONFLICT ("{id_column}") {conflict} RETURNING (xmax = 0) AS new) '
+        "SELECT count(*) FILTER (WHERE new), count(*) FROM written"
+    ).one()
+    updated = written - inserted
     return UpsertCounts(inserted, updated, len(rows) - inserted - updated)
 
 
-def _copy_converter(column: sa.Column[Any]) -> Any:
+def _copy_converter(column: sa.Column[Any]) -> Callable[[Any], Any] | None:
+    """How a column's Python value goes into COPY, or None when it goes as it is."""
     if isinstance(column.type, Geometry):
         return lambda value: None if value is None else to_db_value(value, "postgresql")
     if isinstance(column.type, sa.JSON):
-        return lambda value: None if value is None else Jsonb(value)
-    return _identity
+        return _json_value
+    return None
 
 
-def _identity(value: Any) -> Any:
-    return value
+def _json_value(value: Any) -> Any:
+    """JSON for a jsonb column; short lists of names (``derived``) repeat, so they are cached."""
+    if value is None:
+        return None
+    if isinstance(value, list) and len(value) <= _CACHED_LIST_LENGTH:
+        try:
+            return _json_text(tuple(value))
+        except TypeError:  # an unhashable member
+            pass
+    return Jsonb(value)
+
+
+_CACHED_LIST_LENGTH = 8
+
+
+@lru_cache(maxsize=1024)
+def _json_text(items: tuple[Any, ...]) -> str:
+    return json.dumps(list(items))
 
 
 def _upsert_sqlite(

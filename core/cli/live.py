@@ -22,7 +22,6 @@ from core.settings import MqttSettings
 from core.simulate import EmbeddedBroker, RegisterFile, Simulation, publish
 from core.sources import Source, add_source, list_sources
 
-
 #: The city and supplier the demo's simulated sources are registered under, so the city
 #: dashboard has a city to show.
 DEMO_CITY = "gent"
