@@ -21,7 +21,16 @@ from api.catalogue import Catalogue
 from api.errors import install_error_handlers
 from api.http_cache import ConditionalGetMiddleware
 from api.openapi import install_openapi_30
-from api.routes import collections, items, jobs, keys, landing, sources, validate
+from api.routes import (
+    collections,
+    history,
+    items,
+    jobs,
+    keys,
+    landing,
+    sources,
+    validate,
+)
 from core.intake.jobs import run_job_logged, unfinished_jobs
 from core.pilot import Registry, load_registry
 from core.runtime import open_database
@@ -71,6 +80,7 @@ def create_app(
     app.include_router(landing.router())
     app.include_router(collections.router())
     app.include_router(items.router(settings))
+    app.include_router(history.router())
     app.include_router(sources.router())
     app.include_router(jobs.router())
     app.include_router(keys.router())

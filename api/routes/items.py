@@ -8,12 +8,13 @@ follows the collection's update interval.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
 from api import encoders
+from api.cache_policy import max_age, window_cache_control
 from api.crs import CRS84, parse_crs
 from api.dependencies import (
     CatalogueDep,
@@ -35,9 +36,6 @@ from core.db import is_postgres
 from core.errors import InvalidParameter
 from core.pilot import Collection
 from core.settings import ApiSettings
-
-#: A datetime filter that ends this long ago asks for history that no longer changes.
-SETTLED_AFTER = timedelta(days=1)
 
 
 def get_items(
@@ -177,17 +175,10 @@ def _single(request: Request) -> dict[str, str]:
     return given
 
 
-def max_age(settings: ApiSettings, collection: Collection) -> int:
-    interval = collection.update_interval
-    return settings.api_max_age if interval is None else interval
-
-
 def cache_control(settings: ApiSettings, collection: Collection, query: ItemsQuery) -> str:
     """Live data for as long as it does not change; a window that closed long ago, for long."""
     end = query.time.end if query.time is not None else None
-    if end is not None and end < datetime.now(UTC) - SETTLED_AFTER:
-        return f"public, max-age={settings.api_history_max_age}"
-    return f"public, max-age={max_age(settings, collection)}"
+    return window_cache_control(settings, collection, end)
 
 
 def _page_links(
