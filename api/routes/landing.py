@@ -84,7 +84,14 @@ def landing(request: Request, settings: SettingsDep) -> Response:
 def conformance(request: Request, settings: SettingsDep) -> Response:
     """The OGC conformance classes this API implements."""
     output = negotiate_metadata(request.query_params.get("f"), request.headers.get("accept"))
-    document = {"conformsTo": list(CONFORMANCE)}
+    here = ("conformance",)
+    document = {
+        "conformsTo": list(CONFORMANCE),
+        "links": [
+            self_link(request, settings, here, METADATA_FORMATS, output),
+            *alternate_links(request, settings, here, METADATA_FORMATS, output),
+        ],
+    }
     if output is HTML_FORMAT:
         return html_response(conformance_page(document, html_page_url(request, settings)))
     return JSONResponse(document)

@@ -192,6 +192,9 @@ def test_json_documents_link_to_every_other_format(html_client: TestClient) -> N
         "application/geo+json", "application/json", "text/csv", "text/html"
     }
     assert alternates(html_client.get("/").json()) == {"text/html": "http://testserver/?f=html"}
+    assert alternates(html_client.get("/conformance").json()) == {
+        "text/html": "http://testserver/conformance?f=html"
+    }
     collection = html_client.get("/collections/parking-sites").json()
     enclosures = {
         link["type"]: link["href"] for link in collection["links"] if link["rel"] == "enclosure"
@@ -237,6 +240,7 @@ def test_maps_draw_each_feature_and_the_extent(html_client: TestClient) -> None:
 def test_conformance_and_queryables_pages(html_client: TestClient) -> None:
     conformance = _page(html_client, "/conformance")
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html" in _hrefs(conformance)
+    assert "http://testserver/conformance?f=json" in _hrefs(conformance)
     queryables = _page(html_client, "/collections/parking-sites/queryables")
     names = {th.text_content() for th in queryables.xpath("//tbody//th")}
     assert {"geometry", "observed_at", "vacant", "status"} <= names
