@@ -15,13 +15,23 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from api.catalogue import Catalogue
 from api.errors import install_error_handlers
 from api.http_cache import ConditionalGetMiddleware
 from api.openapi import install_openapi_30
-from api.routes import collections, items, jobs, keys, landing, sources, validate
+from api.routes import (
+    collections,
+    download,
+    history,
+    items,
+    jobs,
+    keys,
+    landing,
+    sources,
+    validate,
+)
 from api.web import router as web_router
 from core.intake.jobs import run_job_logged, unfinished_jobs
 from core.pilot import Registry, load_registry
@@ -72,6 +82,8 @@ def create_app(
     app.include_router(landing.router())
     app.include_router(collections.router())
     app.include_router(items.router(settings))
+    app.include_router(history.router())
+    app.include_router(download.router())
     app.include_router(sources.router())
     app.include_router(jobs.router())
     app.include_router(keys.router())
@@ -81,6 +93,8 @@ def create_app(
     return app
 
 
+#: Media types whose bodies are compressed already (GeoParquet's column chunks are zstd).
+ALREADY_COMPRESSED = ("application/vnd.apache.parquet",)
 #: Response headers a browser script may read across origins.
 EXPOSED_HEADERS = ["ETag", "Last-Modified", "Link", "Content-Crs", "Cache-Control"]
 
@@ -99,7 +113,11 @@ def install_http_middleware(app: FastAPI, settings: ApiSettings) -> None:
         expose_headers=EXPOSED_HEADERS,
         max_age=86_400,
     )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1024,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *ALREADY_COMPRESSED),
+    )
 
 
 def _version() -> str:

@@ -1,8 +1,10 @@
 """Content negotiation for features: ``f=`` first, then the ``Accept`` header.
 
 Items and single features come as GeoJSON (the default), plain JSON (the same document as
-``application/json``), CSV and JSON-LD. ``f`` names a format; without it the best match of
+``application/json``), CSV, JSON-LD and HTML. ``f`` names a format; without it the best match of
 ``Accept`` (with q-values) is served, and an ``Accept`` none of them satisfies is a 406.
+Metadata resources (landing page, conformance, collections, queryables) are JSON or HTML and
+lenient: an ``Accept`` they cannot satisfy still gets JSON, as before HTML existed.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ GEOJSON = Format("geojson", "application/geo+json")
 JSON = Format("json", "application/json")
 CSV = Format("csv", "text/csv")
 JSONLD = Format("jsonld", "application/ld+json")
-FEATURE_FORMATS = (GEOJSON, JSON, CSV, JSONLD)
+HTML = Format("html", "text/html")
+FEATURE_FORMATS = (GEOJSON, JSON, CSV, JSONLD, HTML)
+METADATA_FORMATS = (JSON, HTML)
 
 
 def negotiate(f: str | None, accept: str | None, offered: tuple[Format, ...]) -> Format:
@@ -54,6 +58,15 @@ def negotiate(f: str | None, accept: str | None, offered: tuple[Format, ...]) ->
         types = ", ".join(candidate.media_type for candidate in offered)
         raise NotAcceptable(f"none of the accepted media types is served here; offered: {types}")
     return best[2]
+
+
+def negotiate_metadata(f: str | None, accept: str | None) -> Format:
+    """JSON or HTML for a metadata resource: ``f`` if given (else a 400), else ``Accept``,
+    falling back to JSON where ``Accept`` names neither (``application/schema+json``...)."""
+    try:
+        return negotiate(f, accept, METADATA_FORMATS)
+    except NotAcceptable:
+        return JSON
 
 
 def _ranges(accept: str) -> list[tuple[str, float]]:

@@ -8,7 +8,8 @@ time, but the moment its bytes last changed is known exactly here. The memory of
 is a bounded LRU, so after a restart or eviction a representation counts as modified "now",
 which only costs a client one full response. ``If-None-Match`` wins over
 ``If-Modified-Since``, as RFC 9110 requires. A route may set its own ETag (feature pages do,
-leaving out their ``timeStamp``, which changes on every request but not what the page says).
+leaving out their ``timeStamp``, which changes on every request but not what the page says),
+and its body then streams through unbuffered (downloads of any size).
 """
 
 from __future__ import annotations
@@ -61,13 +62,23 @@ class ConditionalGetMiddleware:
             return
         start: Message | None = None
         chunks: list[bytes] = []
+        streaming = False  # the route set its own ETag: its body passes through unbuffered
+        dropping = False  # answered 304: the rest of the body goes nowhere
 
         async def buffer(message: Message) -> None:
-            nonlocal start
+            nonlocal start, streaming, dropping
             if message["type"] == "http.response.start":
                 start = message
+                headers = Headers(raw=message["headers"])
+                if message["status"] == 200 and "etag" in headers:
+                    streaming = True
+                    dropping = await self._start(scope, message, headers["etag"], send)
                 return
             if message["type"] == "http.response.body":
+                if streaming:
+                    if not dropping:
+                        await send(message)
+                    return
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     assert start is not None
@@ -78,13 +89,23 @@ class ConditionalGetMiddleware:
         await self.app(scope, receive, buffer)
 
     async def _finish(self, scope: Scope, start: Message, body: bytes, send: Send) -> None:
-        headers = MutableHeaders(raw=list(start["headers"]))
         if start["status"] != 200:
             await send(start)
             await send({"type": "http.response.body", "body": body})
             return
-        request = Headers(scope=scope)
+        headers = Headers(raw=start["headers"])
         etag = headers.get("etag") or _etag(body, headers.get("content-type", ""))
+        if not await self._start(scope, start, etag, send):
+            await send({"type": "http.response.body", "body": body})
+
+    async def _start(self, scope: Scope, start: Message, etag: str, send: Send) -> bool:
+        """Send the response start with validators, or a whole 304; True when it was a 304.
+
+        Needs only the ETag, so a route that computes its own (a download, hashed as it was
+        written) can stream a body of any size through.
+        """
+        headers = MutableHeaders(raw=list(start["headers"]))
+        request = Headers(scope=scope)
         url = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
         modified = self.first_seen.modified(f"{url} {request.get('accept', '')}", etag)
         headers["ETag"] = etag
@@ -96,9 +117,9 @@ class ConditionalGetMiddleware:
             raw = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in kept]
             await send({"type": "http.response.start", "status": 304, "headers": raw})
             await send({"type": "http.response.body", "body": b""})
-            return
+            return True
         await send({**start, "headers": headers.raw})
-        await send({"type": "http.response.body", "body": body})
+        return False
 
 
 def _etag(body: bytes, media_type: str) -> str:

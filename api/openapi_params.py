@@ -38,7 +38,7 @@ def _output() -> list[dict[str, Any]]:
         _crs("crs", "The CRS of the coordinates in the response (Part 2); default CRS84."),
         _query(
             "f",
-            "The format: geojson (default), json, csv or jsonld; overrides Accept.",
+            "The format: geojson (default), json, csv, jsonld or html; overrides Accept.",
             {"type": "string", "enum": [f.key for f in FEATURE_FORMATS]},
         ),
         _query(

@@ -14,6 +14,15 @@ OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 HTML = "text/html"
 
 
+#: The 200 response of a metadata resource: JSON, or HTML for browsers and ``f=html``.
+JSON_OR_HTML: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The resource, as JSON or as an HTML page.",
+        "content": {JSON: {"schema": {"type": "object"}}, HTML: {"schema": {"type": "string"}}},
+    }
+}
+
+
 class GeoJSONResponse(JSONResponse):
     media_type = GEOJSON
 

@@ -66,6 +66,26 @@ class EntityStore:
 
 
 @dataclass(frozen=True)
+class HistorySpec:
+    """The time series behind each feature of a collection: numbers observed over time.
+
+    Why a query and not a table: a pilot knows which rows make a meaningful series (counts with
+    a value, not crowding labels), while bucketing and aggregation are the same for every pilot
+    and live in the API. ``query()`` returns a SELECT whose labelled columns include
+    ``feature_column`` (the id of the collection's feature a row belongs to), ``time_column``
+    (an aware UTC timestamp), every name in ``measures`` (numbers) and every name in
+    ``series_columns``: columns that split one feature's rows into separate series (say the
+    characteristic and direction of a count), so values of different kinds are never averaged.
+    """
+
+    query: Callable[[], sa.Select[Any]]
+    measures: tuple[str, ...]
+    feature_column: str = "feature_id"
+    time_column: str = "observed_at"
+    series_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Collection:
     """A published OGC API collection over a query the pilot defines.
 
@@ -89,6 +109,8 @@ class Collection:
     #: Seconds between updates of live data: the API's Cache-Control max-age for it. ``None``
     #: takes the API's default (``STADSPULS_API_MAX_AGE``).
     update_interval: int | None = None
+    #: The time series of each feature (``/items/{featureId}/history``); ``None``: none.
+    history: HistorySpec | None = None
 
 
 #: Runs in the transaction of each stored batch (latest states, merges); may return notices

@@ -8,12 +8,14 @@ follows the collection's update interval.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
 from api import encoders
+from api.alternates import alternate_links, html_page_url, label
+from api.cache_policy import max_age, window_cache_control
 from api.crs import CRS84, parse_crs
 from api.dependencies import (
     CatalogueDep,
@@ -25,19 +27,19 @@ from api.dependencies import (
     SettingsDep,
 )
 from api.features import Counting, FeaturePage, FeatureSource, rfc3339
-from api.formats import CSV, FEATURE_FORMATS, JSONLD, Format, negotiate
+from api.formats import CSV, FEATURE_FORMATS, HTML, JSONLD, Format, negotiate
+from api.formats import JSON as JSON_FORMAT
 from api.linked_data import context
 from api.links import href, link
 from api.openapi_params import item_openapi_parameters, items_openapi_parameters
+from api.pages.layout import html_response
+from api.pages.resources import item_page, items_page
 from api.params import ITEM_PARAMETERS, ItemsQuery, parse_boolean, parse_names
-from api.responses import GEOJSON, JSON, problem_responses
+from api.responses import JSON, problem_responses
 from core.db import is_postgres
 from core.errors import InvalidParameter
 from core.pilot import Collection
 from core.settings import ApiSettings
-
-#: A datetime filter that ends this long ago asks for history that no longer changes.
-SETTLED_AFTER = timedelta(days=1)
 
 
 def get_items(
@@ -52,10 +54,11 @@ def get_items(
     """A page of the collection's features, filtered, sorted and in the requested CRS."""
     output = negotiate(query_format(request), request.headers.get("accept"), FEATURE_FORMATS)
     csv_mode = encoders.csv_geometry_mode(request.query_params.get("csv-geometry"))
+    crs = CRS84 if output is HTML else query.crs  # the page's map is drawn from lon/lat
     source = FeatureSource(
         collection,
         postgres=is_postgres(engine),
-        crs=query.crs,
+        crs=crs,
         geometry_form="shapely" if output is CSV else "geojson",
         select=query.select,
         skip_geometry=query.skip_geometry,
@@ -63,12 +66,14 @@ def get_items(
     counting = Counting(settings.api_number_matched, settings.api_number_matched_cap)
     with engine.connect() as conn:
         page = source.fetch_page(conn, query, counting)
-    links = _page_links(request, settings, collection, page)
+    links = _page_links(request, settings, collection, page, output)
     headers = {
-        "Content-Crs": query.crs.header,
+        "Content-Crs": crs.header,
         "Cache-Control": cache_control(settings, collection, query),
     }
-    paging = [f'<{item["href"]}>; rel="{item["rel"]}"' for item in links[2:]]
+    paging = [
+        f'<{item["href"]}>; rel="{item["rel"]}"' for item in links if item["rel"] in PAGING
+    ]
     if paging:
         headers["Link"] = ", ".join(paging)
     if output is CSV:
@@ -83,6 +88,10 @@ def get_items(
     document["numberReturned"] = len(page.features)
     document["timeStamp"] = rfc3339(datetime.now(UTC))
     document["links"] = links
+    if output is HTML:
+        extent = catalogue.extent(engine, collection).bbox
+        text = items_page(document, _summary(collection), extent, html_page_url(request, settings))
+        return html_response(text, headers)
     return _json_response(request, settings, catalogue, registry, collection, source,
                           document, output, headers)
 
@@ -100,6 +109,8 @@ def get_item(
     given = _single(request)
     output = negotiate(given.get("f"), request.headers.get("accept"), FEATURE_FORMATS)
     crs = parse_crs(given["crs"], "crs") if "crs" in given else CRS84
+    if output is HTML:
+        crs = CRS84  # the page's map is drawn from lon/lat
     source = FeatureSource(
         collection,
         postgres=is_postgres(engine),
@@ -120,11 +131,10 @@ def get_item(
             [feature], source.properties, crs, mode=mode, with_geometry=not source.skip_geometry
         )
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
-    here = ("collections", collection.id)
-    feature["links"] = [
-        link(href(request, settings, *here, "items", feature_id), "self", GEOJSON),
-        link(href(request, settings, *here), "collection", JSON, collection.title),
-    ]
+    feature["links"] = _feature_links(request, settings, collection, feature_id, given, output)
+    if output is HTML:
+        text = item_page(feature, _summary(collection), html_page_url(request, settings))
+        return html_response(text, headers)
     return _json_response(request, settings, catalogue, registry, collection, source,
                           feature, output, headers)
 
@@ -177,28 +187,59 @@ def _single(request: Request) -> dict[str, str]:
     return given
 
 
-def max_age(settings: ApiSettings, collection: Collection) -> int:
-    interval = collection.update_interval
-    return settings.api_max_age if interval is None else interval
-
-
 def cache_control(settings: ApiSettings, collection: Collection, query: ItemsQuery) -> str:
     """Live data for as long as it does not change; a window that closed long ago, for long."""
     end = query.time.end if query.time is not None else None
-    if end is not None and end < datetime.now(UTC) - SETTLED_AFTER:
-        return f"public, max-age={settings.api_history_max_age}"
-    return f"public, max-age={max_age(settings, collection)}"
+    return window_cache_control(settings, collection, end)
+
+
+def _summary(collection: Collection) -> dict[str, Any]:
+    return {"id": collection.id, "title": collection.title}
+
+
+def _feature_links(
+    request: Request,
+    settings: ApiSettings,
+    collection: Collection,
+    feature_id: str,
+    given: dict[str, str],
+    output: Format,
+) -> list[dict[str, Any]]:
+    """self, the feature in the other formats, its collection and, if it has one, its history."""
+    item = ("collections", collection.id, "items", feature_id)
+    links = [
+        link(href(request, settings, *item, query=list(given.items())), "self",
+             output.media_type),
+        *alternate_links(request, settings, item, FEATURE_FORMATS, output),
+        link(href(request, settings, *item[:2]), "collection", JSON, collection.title),
+    ]
+    if collection.history is not None:
+        for fmt in (JSON_FORMAT, CSV):
+            query = [("interval", "1h")] + ([("f", fmt.key)] if fmt is CSV else [])
+            links.append(link(href(request, settings, *item, "history", query=query), "related",
+                              fmt.media_type, f"History: hourly means of the last 7 days "
+                              f"({label(fmt)})"))
+    return links
+
+
+#: The links that also go into the ``Link`` header.
+PAGING = ("next", "prev")
 
 
 def _page_links(
-    request: Request, settings: ApiSettings, collection: Collection, page: FeaturePage
+    request: Request,
+    settings: ApiSettings,
+    collection: Collection,
+    page: FeaturePage,
+    output: Format,
 ) -> list[dict[str, Any]]:
-    """self, collection, and next/prev that keep every other query parameter as given."""
+    """self, alternates, collection, and next/prev that keep every other query parameter."""
     items = ("collections", collection.id, "items")
     given = request.query_params.multi_items()
-    media_type = _link_type(request)
+    media_type = output.media_type
     links = [
         link(href(request, settings, *items, query=given), "self", media_type),
+        *alternate_links(request, settings, items, FEATURE_FORMATS, output),
         link(href(request, settings, *items[:2]), "collection", JSON, collection.title),
     ]
     kept = [(key, value) for key, value in given if key not in ("cursor", "offset")]
@@ -213,14 +254,6 @@ def _page_links(
     return links
 
 
-def _link_type(request: Request) -> str:
-    f = query_format(request)
-    for candidate in FEATURE_FORMATS:
-        if f is not None and candidate.key == f.strip().lower():
-            return candidate.media_type
-    return GEOJSON
-
-
 def _success(description: str) -> dict[int | str, dict[str, Any]]:
     """The 200 response in each format the endpoints negotiate."""
     return {
@@ -231,6 +264,7 @@ def _success(description: str) -> dict[int | str, dict[str, Any]]:
                 "application/json": {"schema": {"type": "object"}},
                 "text/csv": {"schema": {"type": "string"}},
                 "application/ld+json": {"schema": {"type": "object"}},
+                "text/html": {"schema": {"type": "string"}},
             },
         }
     }

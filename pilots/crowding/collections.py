@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.pilot import Collection
+from core.pilot import Collection, HistorySpec
 from core.storage import table_of
 from pilots.crowding.models import (
     CrowdingCalibration,
@@ -95,6 +95,32 @@ def _observations_query() -> sa.Select[Any]:
     ).select_from(observation.join(location, location.c.id == observation.c.location_id))
 
 
+#: What tells one series of a location's counts from another: values of different
+#: characteristics, units, statistics, modalities or directions are never aggregated together.
+HISTORY_SERIES = ("characteristic", "unit", "statistic", "modality", "direction")
+
+
+def _location_history_query() -> sa.Select[Any]:
+    """Counts with a number: crowding levels are labels, and an event without a value has no
+    number to aggregate (the rollup counts it as 1; the history leaves it to the rollups)."""
+    observation = table_of(CrowdingObservation)
+    return sa.select(
+        observation.c.location_id,
+        observation.c.start,
+        observation.c.value,
+        *(observation.c[name] for name in HISTORY_SERIES),
+    ).where(observation.c.value.is_not(None), observation.c.characteristic != "crowding-level")
+
+
+LOCATION_HISTORY = HistorySpec(
+    query=_location_history_query,
+    measures=("value",),
+    feature_column="location_id",
+    time_column="start",
+    series_columns=HISTORY_SERIES,
+)
+
+
 def crowding_collections() -> list[Collection]:
     return [
         Collection(
@@ -128,6 +154,7 @@ def crowding_collections() -> list[Collection]:
                 "level": "string",
                 "value": "number",
             },
+            history=LOCATION_HISTORY,
         ),
         Collection(
             id="crowding-observations",

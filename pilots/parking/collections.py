@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.pilot import Collection
+from core.pilot import Collection, HistorySpec
 from core.storage import table_of
 from pilots.parking.models import (
     OCCUPANCY_ATTRIBUTES,
@@ -77,6 +77,27 @@ def _bays_query() -> sa.Select[Any]:
     )
 
 
+#: The numbers of an observation a site's history aggregates.
+HISTORY_MEASURES = ("vacant", "occupied", "occupancy")
+
+
+def _site_history_query() -> sa.Select[Any]:
+    observation = table_of(ParkingObservation)
+    return sa.select(
+        observation.c.site_id,
+        observation.c.observed_at,
+        *(observation.c[name] for name in HISTORY_MEASURES),
+    )
+
+
+SITE_HISTORY = HistorySpec(
+    query=_site_history_query,
+    measures=HISTORY_MEASURES,
+    feature_column="site_id",
+    time_column="observed_at",
+)
+
+
 def parking_collections() -> list[Collection]:
     return [
         Collection(
@@ -104,6 +125,7 @@ def parking_collections() -> list[Collection]:
                 "vacant": "integer",
                 "occupancy": "number",
             },
+            history=SITE_HISTORY,
         ),
         Collection(
             id="parking-observations",

@@ -27,10 +27,20 @@ def assert_problem(
 
 
 def links_by_rel(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The first link of each relation (the JSON one comes first); a relation may repeat only
+    in another media type (items in GeoJSON and HTML, alternates, downloads)."""
     links = document["links"]
-    by_rel = {link["rel"]: link for link in links}
-    assert len(by_rel) == len(links), f"duplicate rels in {links}"
+    kinds = [(link["rel"], link["type"]) for link in links]
+    assert len(set(kinds)) == len(kinds), f"duplicate links in {links}"
+    by_rel: dict[str, dict[str, Any]] = {}
+    for link in links:
+        by_rel.setdefault(link["rel"], link)
     return by_rel
+
+
+def alternates(document: dict[str, Any]) -> dict[str, str]:
+    """The ``alternate`` links of a document: media type → href."""
+    return {link["type"]: link["href"] for link in document["links"] if link["rel"] == "alternate"}
 
 
 def get_geojson(client: TestClient, url: str) -> dict[str, Any]:

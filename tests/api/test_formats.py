@@ -1,4 +1,4 @@
-"""Formats by f= and Accept: GeoJSON, JSON, CSV (WKT or xy) and JSON-LD; 406 and 400."""
+"""Formats by f= and Accept: GeoJSON, JSON, CSV (WKT or xy), JSON-LD and HTML; 406 and 400."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def _csv(text: str) -> list[dict[str, str]]:
         ("", "application/json", "application/json"),
         ("", "text/csv", "text/csv; charset=utf-8"),
         ("", "application/ld+json", "application/ld+json"),
-        ("", "text/html;q=0.9, application/ld+json;q=0.5", "application/ld+json"),
+        ("", "text/html;q=0.9, application/ld+json;q=0.5", "text/html; charset=utf-8"),
+        ("", "text/html;q=0.4, application/ld+json;q=0.5", "application/ld+json"),
+        ("?f=html", None, "text/html; charset=utf-8"),
         ("", "text/csv;q=0.2, application/geo+json", "application/geo+json"),
         ("?f=csv", "application/geo+json", "text/csv; charset=utf-8"),  # f wins
     ],

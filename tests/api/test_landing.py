@@ -20,6 +20,7 @@ FEATURES = "http://www.opengis.net/spec/ogcapi-features-{}/1.0/conf/{}"
 CONFORMANCE = {
     FEATURES.format(1, "core"),
     FEATURES.format(1, "geojson"),
+    FEATURES.format(1, "html"),
     FEATURES.format(1, "oas30"),
     FEATURES.format(2, "crs"),
     FEATURES.format(3, "queryables"),
@@ -85,6 +86,7 @@ def test_openapi_document_is_valid_openapi_3_0(client: TestClient) -> None:
     }
     assert set(items["responses"]["200"]["content"]) == {
         "application/geo+json", "application/json", "text/csv", "application/ld+json",
+        "text/html",
     }
     assert "406" in items["responses"]
     assert "422" not in items["responses"]
