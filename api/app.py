@@ -21,7 +21,7 @@ from api.catalogue import Catalogue
 from api.errors import install_error_handlers
 from api.http_cache import ConditionalGetMiddleware
 from api.openapi import install_openapi_30
-from api.routes import collections, items, jobs, keys, landing, sources, validate
+from api.routes import catalog, collections, items, jobs, keys, landing, sources, validate
 from core.intake.jobs import run_job_logged, unfinished_jobs
 from core.pilot import Registry, load_registry
 from core.runtime import open_database
@@ -75,6 +75,7 @@ def create_app(
     app.include_router(jobs.router())
     app.include_router(keys.router())
     app.include_router(validate.router(settings))
+    app.include_router(catalog.router())
     install_openapi_30(app, OPENAPI_VERSION)
     return app
 

@@ -9,6 +9,8 @@ from api.dependencies import SettingsDep
 from api.links import href, licence_link, link
 from api.responses import HTML, JSON, OPENAPI_JSON, problem_responses
 
+#: OGC link relation of machine-readable metadata about the data: here the DCAT-AP catalogue.
+DATA_META = "http://www.opengis.net/def/rel/ogc/1.0/data-meta"
 _FEATURES = "http://www.opengis.net/spec/ogcapi-features-{part}/1.0/conf/{name}"
 _CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/{name}"
 #: What the API implements: Part 1 (without HTML), Part 2, Part 3 and the CQL2 classes whose
@@ -65,6 +67,12 @@ def landing(request: Request, settings: SettingsDep) -> JSONResponse:
                     "data",
                     JSON,
                     "The collections of features",
+                ),
+                link(
+                    href(request, settings, "catalog"),
+                    DATA_META,
+                    "application/ld+json",
+                    "The DCAT-AP catalogue of the collections (JSON-LD; Turtle with f=ttl)",
                 ),
                 licence_link(settings.licence),
             ],
