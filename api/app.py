@@ -21,6 +21,7 @@ from api.catalogue import Catalogue
 from api.errors import install_error_handlers
 from api.http_cache import ConditionalGetMiddleware
 from api.openapi import install_openapi_30
+from api.request_guard import RejectNulCharacters
 from api.routes import catalog, collections, items, jobs, keys, landing, sources, validate
 from core.intake.jobs import run_job_logged, unfinished_jobs
 from core.pilot import Registry, load_registry
@@ -85,10 +86,12 @@ EXPOSED_HEADERS = ["ETag", "Last-Modified", "Link", "Content-Crs", "Cache-Contro
 
 
 def install_http_middleware(app: FastAPI, settings: ApiSettings) -> None:
-    """Validators and 304s innermost (over the exact bytes), then CORS, then gzip outermost.
+    """The NUL guard innermost, then validators and 304s (over the exact bytes), then CORS,
+    then gzip outermost.
 
     Reading open data needs no credentials, so GET is allowed from any origin.
     """
+    app.add_middleware(RejectNulCharacters)
     app.add_middleware(ConditionalGetMiddleware, default_max_age=settings.api_max_age)
     app.add_middleware(
         CORSMiddleware,
