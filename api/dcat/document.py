@@ -140,8 +140,7 @@ def _service(
             "en": "The OGC API - Features of every published collection, with filtering "
             "(CQL2), coordinate reference systems and formats.",
         },
-        "keyword": {"nl": ["OGC API - Features", "open data"], "en": ["OGC API - Features",
-                                                                      "open data"]},
+        "keyword": {language: ["OGC API - Features", "open data"] for language in ("nl", "en")},
         "endpointURL": f"{uris.base}/",
         "endpointDescription": f"{uris.base}/openapi.json",
         "conformsTo": {"@id": OGC_API_FEATURES, "@type": "dct:Standard"},

@@ -12,13 +12,12 @@ from api.dcat.document import catalog_document
 from api.dcat.facts import gather
 from api.dcat.turtle import to_turtle
 from api.dependencies import CatalogueDep, EngineDep, RegistryDep, SettingsDep
-from api.formats import Format, negotiate
+from api.formats import JSONLD, Format, negotiate
 from api.links import base_url
 from api.responses import problem_responses
 from core.errors import InvalidParameter
 from core.settings import CatalogSettings
 
-JSONLD = Format("jsonld", "application/ld+json")
 TURTLE = Format("ttl", "text/turtle")
 CATALOG_FORMATS = (JSONLD, TURTLE)
 
