@@ -21,7 +21,9 @@ from api.catalogue import Catalogue
 from api.errors import install_error_handlers
 from api.http_cache import ConditionalGetMiddleware
 from api.openapi import install_openapi_30
+from api.request_guard import RejectNulCharacters
 from api.routes import (
+    catalog,
     collections,
     download,
     history,
@@ -88,6 +90,7 @@ def create_app(
     app.include_router(jobs.router())
     app.include_router(keys.router())
     app.include_router(validate.router(settings))
+    app.include_router(catalog.router())
     app.include_router(web_router())  # the web interface for people, under /web
     install_openapi_30(app, OPENAPI_VERSION)
     return app
@@ -100,10 +103,12 @@ EXPOSED_HEADERS = ["ETag", "Last-Modified", "Link", "Content-Crs", "Cache-Contro
 
 
 def install_http_middleware(app: FastAPI, settings: ApiSettings) -> None:
-    """Validators and 304s innermost (over the exact bytes), then CORS, then gzip outermost.
+    """The NUL guard innermost, then validators and 304s (over the exact bytes), then CORS,
+    then gzip outermost.
 
     Reading open data needs no credentials, so GET is allowed from any origin.
     """
+    app.add_middleware(RejectNulCharacters)
     app.add_middleware(ConditionalGetMiddleware, default_max_age=settings.api_max_age)
     app.add_middleware(
         CORSMiddleware,

@@ -86,6 +86,16 @@ class HistorySpec:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """A collection's title, description and keywords in one more language (the catalogue
+    publishes every language it has; ``Collection.title`` and friends are the English ones)."""
+
+    title: str
+    description: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Collection:
     """A published OGC API collection over a query the pilot defines.
 
@@ -111,6 +121,13 @@ class Collection:
     update_interval: int | None = None
     #: The time series of each feature (``/items/{featureId}/history``); ``None``: none.
     history: HistorySpec | None = None
+    #: Title, description and keywords in other languages, by language tag (``"nl"``).
+    translations: Mapping[str, Translation] = field(default_factory=dict)
+    #: Themes of the EU data-theme vocabulary (``"TRAN"``, ``"REGI"``...) for the catalogue.
+    themes: tuple[str, ...] = ()
+    #: How often the data changes, as a code of the EU frequency vocabulary (``"UPDATE_CONT"``,
+    #: ``"HOURLY"``, ``"IRREG"``); ``None`` derives it from ``update_interval``, else unknown.
+    update_frequency: str | None = None
 
 
 #: Runs in the transaction of each stored batch (latest states, merges); may return notices

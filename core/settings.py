@@ -60,6 +60,49 @@ class ApiSettings(BaseSettings):
     )
 
 
+class CatalogSettings(BaseSettings):
+    """Who publishes the data and whom to ask about it, for the DCAT-AP catalogue (``/catalog``).
+
+    The publisher and contact should be the city (or its data office); the defaults only keep
+    the catalogue valid until they are set. Licences are SPDX ids or URIs.
+    """
+
+    model_config = _COMMON
+
+    catalog_title_nl: str = "Stadspuls open stadsdata"
+    catalog_title_en: str = "Stadspuls open urban data"
+    catalog_description_nl: str = (
+        "Geharmoniseerde open data van Vlaamse steden (parkeren, toegankelijkheid, drukte), "
+        "gepubliceerd als OGC API - Features."
+    )
+    catalog_description_en: str = (
+        "Harmonised open data of Flemish cities (parking, accessibility, crowding), published "
+        "as OGC API - Features."
+    )
+    catalog_homepage: str | None = Field(
+        default=None, description="the catalogue's homepage; the API's landing page when unset"
+    )
+    catalog_publisher_name: str = "Stadspuls"
+    catalog_publisher_uri: str | None = Field(
+        default=None,
+        description="the publisher's URI (e.g. its OVO or KBO organisation URI); "
+        "{public_url}/catalog#publisher when unset",
+    )
+    catalog_publisher_type: str = Field(
+        default="LocalAuthority", description="code of the ADMS publisher-type vocabulary"
+    )
+    catalog_contact_name: str = "Stadspuls open data"
+    catalog_contact_email: str | None = None
+    catalog_contact_url: str | None = Field(
+        default=None, description="a contact page; the catalogue's homepage when no e-mail either"
+    )
+    catalog_licences: dict[str, str] = Field(
+        default_factory=dict,
+        description="collection id -> licence (SPDX id or URI), overriding the derived licence; "
+        'JSON in the environment: {"parking-sites": "CC-BY-4.0"}',
+    )
+
+
 class MqttSettings(BaseSettings):
     """Broker connection and ingestion batching; no URL means the embedded broker of the demo."""
 

@@ -14,6 +14,8 @@ from api.pages.layout import html_response
 from api.pages.resources import conformance_page, landing_page
 from api.responses import HTML, JSON, JSON_OR_HTML, OPENAPI_JSON, problem_responses
 
+#: OGC link relation of machine-readable metadata about the data: here the DCAT-AP catalogue.
+DATA_META = "http://www.opengis.net/def/rel/ogc/1.0/data-meta"
 _FEATURES = "http://www.opengis.net/spec/ogcapi-features-{part}/1.0/conf/{name}"
 _CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/{name}"
 #: What the API implements: Part 1, Part 2, Part 3 and the CQL2 classes whose every function
@@ -72,6 +74,12 @@ def landing(request: Request, settings: SettingsDep) -> Response:
                 "data",
                 JSON,
                 "The collections of features",
+            ),
+            link(
+                href(request, settings, "catalog"),
+                DATA_META,
+                "application/ld+json",
+                "The DCAT-AP catalogue of the collections (JSON-LD; Turtle with f=ttl)",
             ),
             licence_link(settings.licence),
         ],

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.pilot import Collection
+from core.pilot import Collection, Translation
 from core.storage import table_of
 from pilots.accessibility.models import IDENTITY_COLUMNS, PROFILE_COLUMNS, AccessibilityBuilding
 
@@ -50,7 +50,19 @@ def accessibility_collections() -> list[Collection]:
             query=_buildings_query,
             properties=PROPERTIES,
             datetime_column="observed_at",
-            keywords=("accessibility", "toegankelijkheid", "buildings"),
+            keywords=("accessibility", "buildings"),
+            translations={
+                "nl": Translation(
+                    "Toegankelijkheid van publieke gebouwen",
+                    "Publieke gebouwen met hun metingen (elk met bron, methode en oorspronkelijke "
+                    "waarde), de uitkomst van elk beoordelingscriterium, en per gebruikersprofiel "
+                    "een niveau (toegankelijk, toegankelijk met hulp, niet toegankelijk, "
+                    "onbekend) met de criteria die het bepaalden.",
+                    ("toegankelijkheid", "gebouwen"),
+                )
+            },
+            themes=("SOCI", "REGI"),
+            update_frequency="IRREG",
             queryables={
                 "city": "string",
                 "service_kind": "string",

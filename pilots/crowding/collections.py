@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.pilot import Collection, HistorySpec
+from core.pilot import Collection, HistorySpec, Translation
 from core.storage import table_of
 from pilots.crowding.models import (
     CrowdingCalibration,
@@ -146,7 +146,17 @@ def crowding_collections() -> list[Collection]:
                 "calibrated_to",
             ),
             datetime_column="start",
-            keywords=("crowding", "drukte", "counts"),
+            keywords=("crowding", "counts"),
+            translations={
+                "nl": Translation(
+                    "Meetlocaties voor drukte met hun laatste telling",
+                    "Tellijnen, zones en detectiegebieden, elk met de meest recente "
+                    "geaggregeerde telling (kenmerk, waarde, eenheid, dekking, niveau).",
+                    ("drukte", "tellingen"),
+                )
+            },
+            themes=("REGI", "TRAN"),
+            update_frequency="HOURLY",
             queryables={
                 "kind": "string",
                 "city": "string",
@@ -174,7 +184,18 @@ def crowding_collections() -> list[Collection]:
                 "density",
             ),
             datetime_column="start",
-            keywords=("crowding", "drukte", "counts", "history"),
+            keywords=("crowding", "counts", "history"),
+            translations={
+                "nl": Translation(
+                    "Drukte-tellingen (historiek)",
+                    "Geaggregeerde tellingen per interval: passages, aanwezigheid, dichtheid, "
+                    "verblijfsduur en drukteniveau, op hun locatie, met eenheid, modaliteit, "
+                    "richting en kwaliteit.",
+                    ("drukte", "tellingen", "historiek"),
+                )
+            },
+            themes=("REGI", "TRAN"),
+            update_frequency="HOURLY",
             queryables={
                 "location_id": "string",
                 "characteristic": "string",

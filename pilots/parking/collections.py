@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.pilot import Collection, HistorySpec
+from core.pilot import Collection, HistorySpec, Translation
 from core.storage import table_of
 from pilots.parking.models import (
     OCCUPANCY_ATTRIBUTES,
@@ -117,6 +117,17 @@ def parking_collections() -> list[Collection]:
             ),
             datetime_column="observed_at",
             keywords=("parking", "occupancy", "real-time"),
+            translations={
+                "nl": Translation(
+                    "Parkeerlocaties met hun laatste bezetting",
+                    "Parkeergarages, P+R-terreinen en parkeerzones op straat in Vlaamse steden, "
+                    "elk met de meest recente waarneming: vrije en bezette plaatsen, bezetting "
+                    "en status.",
+                    ("parkeren", "bezetting", "real-time"),
+                )
+            },
+            themes=("TRAN", "REGI"),
+            update_frequency="UPDATE_CONT",
             queryables={
                 "name": "string",
                 "type": "string",
@@ -135,6 +146,15 @@ def parking_collections() -> list[Collection]:
             properties=("site_id", "name", "observed_at", *_STATE, "derived"),
             datetime_column="observed_at",
             keywords=("parking", "occupancy", "history"),
+            translations={
+                "nl": Translation(
+                    "Waarnemingen van parkeerbezetting (historiek)",
+                    "Elke bezettingswaarneming van elke parkeerlocatie, op haar locatie.",
+                    ("parkeren", "bezetting", "historiek"),
+                )
+            },
+            themes=("TRAN", "REGI"),
+            update_frequency="UPDATE_CONT",
             queryables={
                 "site_id": "string",
                 "status": "string",
@@ -153,6 +173,17 @@ def parking_collections() -> list[Collection]:
             properties=("zone_id", "device", "source", "status", "observed_at"),
             datetime_column="observed_at",
             keywords=("parking", "on-street", "sensor", "real-time"),
+            translations={
+                "nl": Translation(
+                    "Parkeerplaatsen op straat en hun toestand",
+                    "Parkeerplaatsen op straat met een sensor, elk met de laatste toestand "
+                    "(vrij, bezet, gesloten, onbekend). Plaatsen waarvan de ligging nog niet "
+                    "gekend is, staan er niet in.",
+                    ("parkeren", "op straat", "sensor", "real-time"),
+                )
+            },
+            themes=("TRAN", "REGI"),
+            update_frequency="UPDATE_CONT",
             queryables={"zone_id": "string", "status": "string"},
         ),
     ]
