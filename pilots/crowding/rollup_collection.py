@@ -19,7 +19,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
 
-from core.pilot import Collection
+from core.pilot import Collection, Translation
 from core.storage import table_of
 from pilots.crowding.models import CrowdingLocation, CrowdingRollup
 
@@ -101,7 +101,19 @@ def rollup_collection() -> Collection:
         query=_rollups_query,
         properties=PROPERTIES,
         datetime_column="start",
-        keywords=("crowding", "drukte", "levels", "history"),
+        keywords=("crowding", "levels", "history"),
+        translations={
+            "nl": Translation(
+                "Drukte-tellingen per kwartier en per uur, met hun drukteniveau",
+                "Tellingen samengevat in kwartieren en uren per locatie en dimensie: de waarde, "
+                "het deel van het interval dat de tellingen dekten (een gat verlaagt de dekking, "
+                "het is nooit een nul) en het drukteniveau met de regel die het bepaalde "
+                "(dichtheid, capaciteit of hetzelfde uur in vorige weken).",
+                ("drukte", "drukteniveau", "historiek"),
+            )
+        },
+        themes=("REGI", "TRAN"),
+        update_frequency="HOURLY",
         queryables={
             "location_id": "string",
             "interval_minutes": "integer",
