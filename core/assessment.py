@@ -52,12 +52,36 @@ class Condition(BaseModel):
 
 
 class Step(BaseModel):
-    """One band of a stepped threshold: up to ``up_to`` (inclusive) of the other term, or the
-    rest when ``up_to`` is absent (it must then be the last band)."""
+    """One band of a stepped threshold: up to ``up_to`` (inclusive) or ``below`` (exclusive) of
+    the other term, or the rest when neither is given (it must then be the last band).
+
+    Two kinds of bound because texts word bands both ways: "tot en met 18 cm" includes 18,
+    "tot 10 cm" followed by "van 10 cm tot 25 cm" puts 10 in the next band.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     up_to: float | None = None
+    below: float | None = None
     threshold: float
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Step:
+        if self.up_to is not None and self.below is not None:
+            raise ValueError("a band has up_to or below, not both")
+        return self
+
+    @property
+    def bound(self) -> float | None:
+        """The band's upper bound (inclusive or exclusive), None for the open last band."""
+        return self.up_to if self.up_to is not None else self.below
+
+    def holds(self, value: float) -> bool:
+        """Whether ``value`` of the other term falls in this band (the earlier ones did not)."""
+        if self.up_to is not None:
+            return value <= self.up_to
+        if self.below is not None:
+            return value < self.below
+        return True
 
 
 class SteppedThreshold(BaseModel):
@@ -69,11 +93,11 @@ class SteppedThreshold(BaseModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> SteppedThreshold:
-        bounds = [step.up_to for step in self.steps]
+        bounds = [step.bound for step in self.steps]
         if not bounds or bounds[-1] is not None or None in bounds[:-1]:
             raise ValueError(f"stepped threshold on {self.term}: only the last band is open")
         finite = [bound for bound in bounds[:-1] if bound is not None]
-        if finite != sorted(finite):
+        if finite != sorted(finite) or len(set(finite)) != len(finite):
             raise ValueError(f"stepped threshold on {self.term}: bands must ascend")
         return self
 

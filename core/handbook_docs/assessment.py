@@ -82,10 +82,11 @@ def requirement(criterion: Criterion, handbook: Handbook, lang: Lang) -> str:
     bands = []
     for step in stepped.steps:
         limit = f"{symbol} {_value(step.threshold, criterion.unit, lang)}"
-        if step.up_to is None:
+        if step.bound is None:
             bands.append(f"{limit} {WORDS[lang]['otherwise']}")
         else:
-            bands.append(f"{limit} ({stepped.term} ≤ {_value(step.up_to, by_unit, lang)})")
+            sign = "≤" if step.up_to is not None else "<"
+            bands.append(f"{limit} ({stepped.term} {sign} {_value(step.bound, by_unit, lang)})")
     return "; ".join(bands)
 
 

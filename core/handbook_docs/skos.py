@@ -80,6 +80,7 @@ CONTEXT: dict[str, Any] = {
     "thresholdSteps": {_ID: "stadspuls:thresholdSteps", "@container": "@list"},
     "thresholdBy": {_ID: "stadspuls:thresholdBy", "@type": _ID},
     "upTo": "stadspuls:upTo",
+    "below": "stadspuls:below",
     "appliesWhen": "stadspuls:appliesWhen",
     "source": {_ID: "dcterms:source", "@type": _ID},
     "reference": "stadspuls:reference",
@@ -261,6 +262,7 @@ def _assessment(handbook: Handbook, assessment: Assessment) -> list[dict[str, An
             node["thresholdSteps"] = [
                 {"threshold": _threshold(step.threshold)}
                 | ({"upTo": _number(step.up_to)} if step.up_to is not None else {})
+                | ({"below": _number(step.below)} if step.below is not None else {})
                 for step in criterion.threshold_by.steps
             ]
         if criterion.unit is not None:

@@ -106,7 +106,7 @@ def thresholds(criterion: Criterion, values: Mapping[str, Any]) -> list[Any]:
     if by is None:
         return [step.threshold for step in stepped.steps]
     for step in stepped.steps:
-        if step.up_to is None or float(by) <= step.up_to:
+        if step.holds(float(by)):
             return [step.threshold]
     raise AssertionError("the last band is open")  # guaranteed by SteppedThreshold
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
-from core.assessment import Condition, Criterion
+from core.assessment import Condition, Criterion, Step, SteppedThreshold
 from pilots.accessibility import pilot
 from pilots.accessibility.assessor import Assessor, compare
 
@@ -33,7 +34,9 @@ def applying(criterion: Criterion) -> dict[str, Any]:
 
 
 def cases() -> list[Any]:
-    """(criterion, by-term value, threshold) for every threshold of every criterion."""
+    """(criterion, by-term value, threshold) for every threshold of every criterion; a stepped
+    one is tested at a by-value inside each band (its inclusive bound, just under its exclusive
+    one, past the last bound for the open band)."""
     found = []
     for criterion in ASSESSMENT.criteria:
         stepped = criterion.threshold_by
@@ -42,11 +45,31 @@ def cases() -> list[Any]:
             continue
         previous = 0.0
         for step in stepped.steps:
-            inside = step.up_to if step.up_to is not None else previous + 1
+            if step.up_to is not None:
+                inside = step.up_to
+            elif step.below is not None:
+                inside = step.below - STEP
+            else:
+                inside = previous + 1
             found.append(
                 pytest.param(criterion, inside, step.threshold, id=f"{criterion.id}@{inside:g}")
             )
-            previous = step.up_to or previous
+            previous = step.bound if step.bound is not None else previous
+    return found
+
+
+def band_edges() -> list[Any]:
+    """(criterion, bound, threshold in force at the bound) for every bound of every band."""
+    found = []
+    for criterion in ASSESSMENT.criteria:
+        stepped = criterion.threshold_by
+        if stepped is None:
+            continue
+        for step, following in zip(stepped.steps, stepped.steps[1:], strict=False):
+            assert step.bound is not None
+            at_bound = step.threshold if step.up_to is not None else following.threshold
+            found.append(pytest.param(
+                criterion, step.bound, at_bound, id=f"{criterion.id}@{step.bound:g}"))
     return found
 
 
@@ -73,6 +96,36 @@ def test_each_threshold_at_below_and_above(criterion: Criterion, by: Any, thresh
     }[criterion.comparison]
     found = tuple(outcome(criterion, v, by) for v in (limit, limit - STEP, limit + STEP))
     assert found == expected
+
+
+@pytest.mark.parametrize(("criterion", "bound", "threshold"), band_edges())
+def test_a_band_bound_belongs_to_the_band_the_text_puts_it_in(
+    criterion: Criterion, bound: float, threshold: float
+) -> None:
+    """An inclusive bound (``up_to``) stays in its band, an exclusive one (``below``) opens the
+    next: the limit in force at the bound is checked at, just below and just above it."""
+    beyond = threshold + STEP if criterion.comparison == "at_most" else threshold - STEP
+    assert outcome(criterion, threshold, bound) == "pass"
+    assert outcome(criterion, beyond, bound) == "fail"
+
+
+def test_a_band_has_one_kind_of_bound_and_bounds_ascend_strictly() -> None:
+    with pytest.raises(ValidationError, match="up_to or below"):
+        Step(up_to=10, below=10, threshold=1)
+    with pytest.raises(ValidationError, match="ascend"):
+        SteppedThreshold(term="x", steps=(Step(below=10, threshold=2), Step(up_to=10, threshold=1),
+                                          Step(threshold=0)))
+    assert Step(below=10, threshold=1).holds(9.9) and not Step(below=10, threshold=1).holds(10)
+    assert Step(up_to=10, threshold=1).holds(10)
+
+
+def test_the_ramp_bands_follow_the_text_at_their_bounds() -> None:
+    """Art. 19 §1: "tot 10 cm" 10 %, "van 10 cm tot 25 cm" 8,3 %, "50 cm of groter" 5 %."""
+    ramp = ASSESSMENT.criteria_by_id["ramp.slope"]
+    values = {"ramp_present": True}
+    limits = {rise: ASSESSOR.criterion(ramp, {**values, "ramp_rise": rise}, {}).threshold
+              for rise in (9.9, 10, 24.9, 25, 49.9, 50)}
+    assert limits == {9.9: 10, 10: 8.3, 24.9: 8.3, 25: 6.25, 49.9: 6.25, 50: 5}
 
 
 @pytest.mark.parametrize("criterion", ASSESSMENT.criteria, ids=lambda c: c.id)

@@ -31,7 +31,7 @@ def test_every_criterion_is_on_the_page_with_its_threshold_and_source(
         assert escape(requirement(criterion, HANDBOOK, "nl" if lang == "nl" else "en")) in page
     for source in ASSESSMENT.sources:
         assert escape(source.citation) in page
-    assert "≥ 90 cm" in page and "art. 22 §1" in page
+    assert "≥ 90 cm" in page and "art. 22 §2" in page
 
 
 def test_the_jsonld_carries_the_thresholds_as_numbers() -> None:
@@ -41,8 +41,8 @@ def test_the_jsonld_carries_the_thresholds_as_numbers() -> None:
     assert (door["comparison"], door["threshold"], door["unit"]) == ("at_least", 90, "cm")
     slope = nodes[criterion_id(HANDBOOK, "ramp.slope")]
     assert slope["thresholdSteps"] == [
-        {"threshold": 10, "upTo": 10}, {"threshold": 8.3, "upTo": 25},
-        {"threshold": 6.25, "upTo": 50}, {"threshold": 5}]
+        {"threshold": 10, "below": 10}, {"threshold": 8.3, "below": 25},
+        {"threshold": 6.25, "below": 50}, {"threshold": 5}]
     assert nodes[door["source"]]["bibliographicCitation"].startswith("BVR 5 juni 2009")
 
 

@@ -79,9 +79,12 @@ def test_a_newer_audit_beats_an_older_one_whatever_the_order(engine: Engine) -> 
     assert (door["value"], door["source"]) == (96.0, "brugge-reaudit")
     (conflict,) = [c for c in library_now["conflicts"] if c["term"] == "entrance_door_width"]
     assert conflict["others"][0]["value"] == 78.0
-    assert library_now["profiles"]["wheelchair"]["deciding"] == ["circulation.corridor-width"]
+    # the wider door no longer decides; the 2 cm threshold (art. 18: "tot twee cm", so 2 cm
+    # is too high) and the 140 cm corridor still do
+    assert library_now["profiles"]["wheelchair"]["deciding"] == [
+        "entrance.threshold", "circulation.corridor-width"]
     assert library_now["profiles"]["wheelchair"]["reasons"]["en"] == [
-        "corridor 140 cm (needs ≥ 150 cm)"]
+        "entrance threshold 2 cm (needs < 2 cm)", "corridor 140 cm (needs ≥ 150 cm)"]
 
 
 def test_reingesting_a_file_changes_nothing(engine: Engine) -> None:
@@ -116,7 +119,7 @@ def test_the_collection_filters_on_profile_level_and_city(
         library = next(f for f in blocked["features"] if f["id"] == "brugge-audit:BR-0002")
         properties = library["properties"]
         assert properties["profiles"]["wheelchair"]["reasons"]["en"] == [
-            "entrance door 78 cm (needs ≥ 90 cm)"]
+            "entrance door 78 cm (needs ≥ 90 cm)", "entrance threshold 2 cm (needs < 2 cm)"]
         assert properties["criteria"]["entrance.door-width"]["outcome"] == "fail"
         assert properties["measurements"]["hearing_loop"]["source"] in ("brugge-audit", "osm")
         both = client.get(f"{base}/items", params={"wheelchair": "accessible", "city": "Gent"})
