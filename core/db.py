@@ -8,11 +8,13 @@ metres. The API narrows the candidates with the bbox columns first, so these run
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import orjson
 import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import box
@@ -36,7 +38,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _prepare_sqlite)
         return engine
+    kwargs.setdefault("json_deserializer", load_json)
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def load_json(text: str | bytes) -> Any:
+    """JSON from PostgreSQL (geometries the API has PostGIS write, JSONB columns), by orjson.
+
+    A page of a thousand features reads two JSON values per row; orjson parses them about ten
+    times faster than the standard library. It refuses integers beyond 64 bits, which JSONB
+    may hold (raw supplier payloads): those fall back to the standard library, as before.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def is_postgres(engine: Engine) -> bool:

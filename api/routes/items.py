@@ -24,7 +24,7 @@ from api.dependencies import (
     RegistryDep,
     SettingsDep,
 )
-from api.features import Counting, FeaturePage, FeatureSource, rfc3339
+from api.features import Counting, FeaturePage, FeatureSource, read_only, rfc3339
 from api.formats import CSV, FEATURE_FORMATS, JSONLD, Format, negotiate
 from api.linked_data import context
 from api.links import href, link
@@ -61,7 +61,7 @@ def get_items(
         skip_geometry=query.skip_geometry,
     )
     counting = Counting(settings.api_number_matched, settings.api_number_matched_cap)
-    with engine.connect() as conn:
+    with read_only(engine) as conn:
         page = source.fetch_page(conn, query, counting)
     links = _page_links(request, settings, collection, page)
     headers = {
@@ -108,7 +108,7 @@ def get_item(
         select=parse_names(given["properties"], "properties") if "properties" in given else None,
         skip_geometry=parse_boolean(given.get("skipGeometry", "false"), "skipGeometry"),
     )
-    with engine.connect() as conn:
+    with read_only(engine) as conn:
         feature = source.fetch_feature(conn, feature_id)
     headers = {
         "Content-Crs": crs.header,
