@@ -32,9 +32,14 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for ``url``; SQLite connections get pragmas and spatial functions."""
+    """Create an engine for ``url``; SQLite connections get pragmas and spatial functions.
+
+    ``pool_size``/``max_overflow`` size the PostgreSQL pool; SQLite keeps SQLAlchemy's pool.
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        for pool_option in ("pool_size", "max_overflow"):  # not every SQLite pool has them
+            kwargs.pop(pool_option, None)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _prepare_sqlite)
         return engine
