@@ -44,8 +44,9 @@ def page_statement(
     """``columns`` of the page's rows, their keys ``__key<n>``, and the count of matches.
 
     ``keys`` end with the (unique) id, which is what joins the page back to ``source``. The
-    count is that of all matches up to ``bound + 1``, whatever the cursor; a page without
-    rows (no match, or a cursor past the end) yields no row, so no count either.
+    count is that of all matches up to ``bound + 1``, whatever the cursor. A page without rows
+    yields no row, so no count either: on a first page that means no match at all, after a
+    cursor or offset it may also mean that the page lies beyond the first ``bound + 1``.
     """
     names = [f"__key{k}" for k in range(len(keys))]
     matches = (

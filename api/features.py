@@ -278,7 +278,9 @@ class FeatureSource:
         if not rows:
             if cursor is None and query.page.offset == 0:
                 return Probe(rows, 0, counted=True)  # not a single match
-            return Probe(rows, None, counted=False)  # past the end: count apart if asked
+            # Past the end of the matches, or of the first bound + 1 of many: no row says
+            # which, so walk the key order (and count apart if asked).
+            return Probe(None, None, counted=False)
         matched = int(rows[0]._mapping[bounded.MATCHED])
         if matched <= bound:
             return Probe(rows, matched, counted=True)
