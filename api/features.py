@@ -8,11 +8,8 @@ shapely decides exactly (see :mod:`api.spatial`) and shapely writes the geometry
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -22,12 +19,15 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.dialects.postgresql import JSON as PG_JSON
 from sqlalchemy.engine import Connection, Engine
 
-from api import bounded, paging
+from api import bounded, paging, values
 from api.cql2.sql import QUERYABLE_KINDS, FilterContext, to_sql
 from api.crs import CRS84, Crs, box_to_storage, from_storage
 from api.params import BBox, ItemsQuery, TimeFilter
 from api.queryables import GEOMETRY, queryable_types, sortables
 from api.spatial import SpatialSql
+from api.statement_cache import StatementCache
+from api.values import json_value as json_value  # re-exported: routes import them from here
+from api.values import rfc3339 as rfc3339
 from core.errors import InvalidParameter, NotFound
 from core.pilot import Collection
 
@@ -35,6 +35,10 @@ from core.pilot import Collection
 #: ``shapely``: a shapely geometry in the output CRS, for formats that write their own.
 GeometryForm = Literal["geojson", "shapely"]
 
+
+#: The one-feature statements, and the name of their bound id.
+BY_ID = StatementCache()
+FEATURE_ID = "feature_id"
 
 #: At most this many matches are sorted apart from the key order when counting is not capped
 #: (see :mod:`api.bounded`); capped counting uses its cap.
@@ -92,6 +96,10 @@ class FeatureSource:
         bbox = tuple(self.source.c[name] for name in collection.bbox_columns)
         self.spatial = SpatialSql(self.geometry, bbox, postgres=postgres)  # type: ignore[arg-type]
         self.properties = self._selected(select)
+        self._converters = [
+            (name, convert) for name in self.properties
+            if (convert := values.converter(self.source.c[name].type)) is not None
+        ]
 
     def _selected(self, select: Sequence[str] | None) -> tuple[str, ...]:
         if select is None:
@@ -218,6 +226,15 @@ class FeatureSource:
     def feature_statement(self, feature_id: str) -> sa.Select[Any]:
         return sa.select(*self._columns()).where(self.id == feature_id)
 
+    def _by_id(self) -> sa.Select[Any]:
+        """:meth:`feature_statement` with the id bound at execution, built once per shape."""
+        shape = (self.collection.query, self.collection.id_column,
+                 self.collection.geometry_column, self.properties, self.postgres, self.crs,
+                 self.geometry_form, self.skip_geometry)
+        return BY_ID.get(shape, lambda: sa.select(*self._columns()).where(
+            self.id == sa.bindparam(FEATURE_ID, type_=self.id.type)
+        ))
+
     # -- execution ---------------------------------------------------------------------------
 
     def fetch_page(
@@ -305,7 +322,7 @@ class FeatureSource:
         return None if cap is not None and matched > cap else matched
 
     def fetch_feature(self, conn: Connection, feature_id: str) -> dict[str, Any]:
-        row = conn.execute(self.feature_statement(feature_id)).first()
+        row = conn.execute(self._by_id(), {FEATURE_ID: feature_id}).first()
         if row is None:
             raise NotFound(f"the collection '{self.collection.id}' has no feature '{feature_id}'")
         return self.render(row)
@@ -327,11 +344,17 @@ class FeatureSource:
             "type": "Feature",
             "id": row[0],
             "geometry": geometry,
-            "properties": {
-                name: json_value(value)
-                for name, value in zip(self.properties, row[2:], strict=True)
-            },
+            "properties": self._properties(row),
         }
+
+    def _properties(self, row: Sequence[Any]) -> dict[str, Any]:
+        """Values as JSON: most columns already are, only the others are converted."""
+        properties = dict(zip(self.properties, row[2:], strict=True))
+        for name, convert in self._converters:
+            value = properties[name]
+            if value is not None:
+                properties[name] = convert(value)
+        return properties
 
 
 @lru_cache(maxsize=256)
@@ -356,28 +379,3 @@ def read_only(engine: Engine) -> Connection:
     a single statement where that matters (:mod:`api.bounded`).
     """
     return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-
-
-def rfc3339(value: datetime) -> str:
-    """UTC with a 'Z'; a naive value is taken to be UTC already (the storage convention)."""
-    if value.tzinfo is UTC:  # what the storage types hand back: skip the conversion
-        return value.isoformat().removesuffix("+00:00") + "Z"
-    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return utc.isoformat().replace("+00:00", "Z")
-
-
-def json_value(value: Any) -> Any:
-    """A database value as JSON: RFC 3339 times, finite numbers (NaN/∞ become null)."""
-    if value is None or isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, datetime):
-        return rfc3339(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return json_value(float(value))
-    if isinstance(value, list | dict):
-        return value
-    return str(value)

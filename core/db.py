@@ -22,6 +22,8 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from core.idle_ping import ping_when_idle
+
 
 def normalise_url(url: str) -> str:
     """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
@@ -44,7 +46,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _prepare_sqlite)
         return engine
     kwargs.setdefault("json_deserializer", load_json)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    ping_when_idle(engine)
+    return engine
 
 
 def load_json(text: str | bytes) -> Any:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import time
+
+import psycopg
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from api.features import items_subquery, read_only, rfc3339
-from core.db import load_json
+from core import idle_ping
+from core.db import load_json, make_engine
 from core.pilot import Registry
 from core.runtime import open_database
 from core.settings import DatabaseSettings
+from tests.databases import postgis_database
 
 
 def test_the_pool_keeps_as_many_connections_as_configured(
@@ -76,3 +82,40 @@ def test_rfc3339_of_utc_values_with_and_without_fractions() -> None:
     assert rfc3339(datetime(2026, 1, 2, 3, 4, 5)) == "2026-01-02T03:04:05Z"
     plus_two = timezone(timedelta(hours=2))
     assert rfc3339(datetime(2026, 1, 2, 3, 4, 5, tzinfo=plus_two)) == "2026-01-02T01:04:05Z"
+
+
+@pytest.mark.postgis
+def test_an_idle_connection_that_died_is_replaced_before_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with postgis_database() as url:
+        engine = make_engine(url, pool_size=1, max_overflow=0)
+        try:
+            first = _backend(engine)
+            _terminate(url, first)
+            monkeypatch.setattr(idle_ping, "PING_AFTER_IDLE", 0.0)  # "idle long enough"
+            second = _backend(engine)  # pinged, found dead, replaced: no error
+            assert second != first
+            _terminate(url, second)
+            monkeypatch.setattr(idle_ping, "PING_AFTER_IDLE", 3600.0)  # just used: no ping
+            with pytest.raises(sa.exc.OperationalError):
+                _backend(engine)  # the cost of not pinging busy connections: one failure
+            assert _backend(engine) not in (first, second)  # and then a fresh one
+        finally:
+            engine.dispose()
+
+
+def _backend(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _terminate(url: str, pid: int) -> None:
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        for _ in range(100):  # until the server process is gone
+            gone = admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,))
+            if gone.fetchone() is None:
+                return
+            time.sleep(0.05)
