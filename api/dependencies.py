@@ -13,23 +13,23 @@ from core.pilot import Collection, Registry
 from core.settings import ApiSettings, IntakeSettings
 
 
-def get_settings(request: Request) -> ApiSettings:
+async def get_settings(request: Request) -> ApiSettings:
     return cast(ApiSettings, request.app.state.settings)
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     return cast(Engine, request.app.state.engine)
 
 
-def get_registry(request: Request) -> Registry:
+async def get_registry(request: Request) -> Registry:
     return cast(Registry, request.app.state.registry)
 
 
-def get_catalogue(request: Request) -> Catalogue:
+async def get_catalogue(request: Request) -> Catalogue:
     return cast(Catalogue, request.app.state.catalogue)
 
 
-def get_intake(request: Request) -> IntakeSettings:
+async def get_intake(request: Request) -> IntakeSettings:
     return cast(IntakeSettings, request.app.state.intake)
 
 
@@ -40,7 +40,7 @@ RegistryDep = Annotated[Registry, Depends(get_registry)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 
 
-def get_collection(
+async def get_collection(
     catalogue: CatalogueDep,
     collection_id: Annotated[
         str, Path(alias="collectionId", description="The id of a collection, see /collections.")
@@ -52,7 +52,7 @@ def get_collection(
 CollectionDep = Annotated[Collection, Depends(get_collection)]
 
 
-def get_items_query(
+async def get_items_query(
     request: Request, settings: SettingsDep, collection: CollectionDep
 ) -> ItemsQuery:
     return parse_items_query(request.query_params.multi_items(), settings, collection.queryables)

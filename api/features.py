@@ -8,31 +8,41 @@ shapely decides exactly (see :mod:`api.spatial`) and shapely writes the geometry
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 import sqlalchemy as sa
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.dialects.postgresql import JSON as PG_JSON
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
-from api import paging
+from api import bounded, paging, values
 from api.cql2.sql import QUERYABLE_KINDS, FilterContext, to_sql
 from api.crs import CRS84, Crs, box_to_storage, from_storage
 from api.params import BBox, ItemsQuery, TimeFilter
 from api.queryables import GEOMETRY, queryable_types, sortables
 from api.spatial import SpatialSql
+from api.statement_cache import StatementCache
+from api.values import json_value as json_value  # re-exported: routes import them from here
+from api.values import rfc3339 as rfc3339
 from core.errors import InvalidParameter, NotFound
 from core.pilot import Collection
 
 #: ``geojson``: geometry as a GeoJSON object (written by PostGIS where it can);
 #: ``shapely``: a shapely geometry in the output CRS, for formats that write their own.
 GeometryForm = Literal["geojson", "shapely"]
+
+
+#: The one-feature statements, and the name of their bound id.
+BY_ID = StatementCache()
+FEATURE_ID = "feature_id"
+
+#: At most this many matches are sorted apart from the key order when counting is not capped
+#: (see :mod:`api.bounded`); capped counting uses its cap.
+BOUND = 10_000
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,16 @@ class FeaturePage:
     number_matched: int | None
     next_cursor: str | None
     prev_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What :meth:`FeatureSource._probe` found: the page's rows (``None``: too many matches,
+    walk the key order instead) and ``numberMatched``, final when ``counted``."""
+
+    rows: list[Any] | None
+    matched: int | None
+    counted: bool
 
 
 class FeatureSource:
@@ -70,12 +90,16 @@ class FeatureSource:
         self.crs = crs
         self.geometry_form = geometry_form
         self.skip_geometry = skip_geometry
-        self.source = collection.query().subquery("items")
+        self.source = items_subquery(collection.query)
         self.id = self.source.c[collection.id_column]
         self.geometry = self.source.c[collection.geometry_column]
         bbox = tuple(self.source.c[name] for name in collection.bbox_columns)
         self.spatial = SpatialSql(self.geometry, bbox, postgres=postgres)  # type: ignore[arg-type]
         self.properties = self._selected(select)
+        self._converters = [
+            (name, convert) for name in self.properties
+            if (convert := values.converter(self.source.c[name].type)) is not None
+        ]
 
     def _selected(self, select: Sequence[str] | None) -> tuple[str, ...]:
         if select is None:
@@ -202,6 +226,15 @@ class FeatureSource:
     def feature_statement(self, feature_id: str) -> sa.Select[Any]:
         return sa.select(*self._columns()).where(self.id == feature_id)
 
+    def _by_id(self) -> sa.Select[Any]:
+        """:meth:`feature_statement` with the id bound at execution, built once per shape."""
+        shape = (self.collection.query, self.collection.id_column,
+                 self.collection.geometry_column, self.properties, self.postgres, self.crs,
+                 self.geometry_form, self.skip_geometry)
+        return BY_ID.get(shape, lambda: sa.select(*self._columns()).where(
+            self.id == sa.bindparam(FEATURE_ID, type_=self.id.type)
+        ))
+
     # -- execution ---------------------------------------------------------------------------
 
     def fetch_page(
@@ -211,8 +244,12 @@ class FeatureSource:
         keys = self.keys(query)
         page = query.page
         cursor = None if page.cursor is None else paging.decode(page.cursor, keys, query.sortby)
-        statement = self.page_statement(conditions, keys, page.limit, page.offset, cursor)
-        rows = list(conn.execute(statement).all())
+        first_page = cursor is None and page.offset == 0
+        probe = self._probe(conn, conditions, keys, query, cursor, counting)
+        rows = probe.rows if probe is not None else None
+        if rows is None:
+            statement = self.page_statement(conditions, keys, page.limit, page.offset, cursor)
+            rows = list(conn.execute(statement).all())
         more = len(rows) > page.limit
         rows = rows[: page.limit]
         backwards = cursor is not None and cursor.backwards
@@ -221,17 +258,51 @@ class FeatureSource:
         width = 2 + len(self.properties)
 
         def token(row: Sequence[Any], back: bool) -> str:
-            return paging.encode(row[width:], backwards=back, sortby=query.sortby)
+            return paging.encode(row[width : width + len(keys)], backwards=back,
+                                 sortby=query.sortby)
 
         after = rows and (more if not backwards else True)
         before = rows and ((cursor is not None or page.offset > 0) if not backwards else more)
-        first_page = cursor is None and page.offset == 0
+        if probe is not None and probe.counted:
+            matched = probe.matched
+        else:
+            matched = self._count(conn, conditions, counting, len(rows), more, first_page)
         return FeaturePage(
             features=[self.render(row[:width]) for row in rows],
-            number_matched=self._count(conn, conditions, counting, len(rows), more, first_page),
+            number_matched=None if counting.mode == "off" else matched,
             next_cursor=token(rows[-1], False) if after else None,
             prev_cursor=token(rows[0], True) if before else None,
         )
+
+    def _probe(
+        self,
+        conn: Connection,
+        conditions: Sequence[sa.ColumnElement[bool]],
+        keys: Sequence[paging.Key],
+        query: ItemsQuery,
+        cursor: paging.Cursor | None,
+        counting: Counting,
+    ) -> Probe | None:
+        """A filtered page the way :mod:`api.bounded` finds it; ``None`` without a filter."""
+        if not conditions:
+            return None
+        bound = counting.cap if counting.mode == "capped" else BOUND
+        statement = bounded.page_statement(
+            self._columns(), self.source, self.id, conditions, keys,
+            limit=query.page.limit, offset=query.page.offset, cursor=cursor, bound=bound,
+        )
+        rows = list(conn.execute(statement).all())
+        if not rows:
+            if cursor is None and query.page.offset == 0:
+                return Probe(rows, 0, counted=True)  # not a single match
+            # Past the end of the matches, or of the first bound + 1 of many: no row says
+            # which, so walk the key order (and count apart if asked).
+            return Probe(None, None, counted=False)
+        matched = int(rows[0]._mapping[bounded.MATCHED])
+        if matched <= bound:
+            return Probe(rows, matched, counted=True)
+        # Too many to sort apart: walk the key order. Capped counting omits the number now.
+        return Probe(None, None, counted=counting.mode != "exact")
 
     def _count(
         self,
@@ -251,7 +322,7 @@ class FeatureSource:
         return None if cap is not None and matched > cap else matched
 
     def fetch_feature(self, conn: Connection, feature_id: str) -> dict[str, Any]:
-        row = conn.execute(self.feature_statement(feature_id)).first()
+        row = conn.execute(self._by_id(), {FEATURE_ID: feature_id}).first()
         if row is None:
             raise NotFound(f"the collection '{self.collection.id}' has no feature '{feature_id}'")
         return self.render(row)
@@ -273,31 +344,38 @@ class FeatureSource:
             "type": "Feature",
             "id": row[0],
             "geometry": geometry,
-            "properties": {
-                name: json_value(value)
-                for name, value in zip(self.properties, row[2:], strict=True)
-            },
+            "properties": self._properties(row),
         }
 
+    def _properties(self, row: Sequence[Any]) -> dict[str, Any]:
+        """Values as JSON: most columns already are, only the others are converted."""
+        properties = dict(zip(self.properties, row[2:], strict=True))
+        for name, convert in self._converters:
+            value = properties[name]
+            if value is not None:
+                properties[name] = convert(value)
+        return properties
 
-def rfc3339(value: datetime) -> str:
-    """UTC with a 'Z'; a naive value is taken to be UTC already (the storage convention)."""
-    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return utc.isoformat().replace("+00:00", "Z")
+
+@lru_cache(maxsize=256)
+def items_subquery(query: Callable[[], sa.Select[Any]]) -> sa.Subquery:
+    """A collection's query as the ``items`` subquery, built once per query function.
+
+    Building it (and its column collection) cost more than running a one-feature request.
+    Core constructs are immutable once built; ``.c`` is filled here, before the subquery is
+    shared between request threads, so no thread ever fills it lazily under another's feet.
+    """
+    subquery = query().subquery("items")
+    _ = subquery.c
+    return subquery
 
 
-def json_value(value: Any) -> Any:
-    """A database value as JSON: RFC 3339 times, finite numbers (NaN/∞ become null)."""
-    if value is None or isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, datetime):
-        return rfc3339(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return json_value(float(value))
-    if isinstance(value, list | dict):
-        return value
-    return str(value)
+def read_only(engine: Engine) -> Connection:
+    """A connection for one request that only reads, in autocommit mode.
+
+    Without a transaction to open and roll back, a page costs one round trip per statement
+    rather than BEGIN + statements + ROLLBACK. A read-only request loses nothing: under READ
+    COMMITTED each statement had its own snapshot anyway, and a page and its count come from
+    a single statement where that matters (:mod:`api.bounded`).
+    """
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")

@@ -8,17 +8,21 @@ metres. The API narrows the candidates with the bbox columns first, so these run
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import orjson
 import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from core.idle_ping import ping_when_idle
 
 
 def normalise_url(url: str) -> str:
@@ -30,13 +34,34 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for ``url``; SQLite connections get pragmas and spatial functions."""
+    """Create an engine for ``url``; SQLite connections get pragmas and spatial functions.
+
+    ``pool_size``/``max_overflow`` size the PostgreSQL pool; SQLite keeps SQLAlchemy's pool.
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        for pool_option in ("pool_size", "max_overflow"):  # not every SQLite pool has them
+            kwargs.pop(pool_option, None)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _prepare_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("json_deserializer", load_json)
+    engine = create_engine(url, **kwargs)
+    ping_when_idle(engine)
+    return engine
+
+
+def load_json(text: str | bytes) -> Any:
+    """JSON from PostgreSQL (geometries the API has PostGIS write, JSONB columns), by orjson.
+
+    A page of a thousand features reads two JSON values per row; orjson parses them about ten
+    times faster than the standard library. It refuses integers beyond 64 bits, which JSONB
+    may hold (raw supplier payloads): those fall back to the standard library, as before.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -14,7 +14,11 @@ def open_database(
     settings: DatabaseSettings, registry: Registry, *, migrate: bool = True
 ) -> Engine:
     """An engine on the configured database, brought up to date when ``migrate`` is set."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.pool_size,
+        max_overflow=settings.pool_max_overflow,
+    )
     if migrate:
         upgrade(engine, registry)
     return engine

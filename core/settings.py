@@ -21,6 +21,18 @@ class DatabaseSettings(BaseSettings):
 
     database_url: str = "sqlite:///stadspuls.db"
     batch_size: int = Field(default=5000, ge=1, description="records per upsert batch")
+    pool_size: int = Field(
+        default=20,
+        ge=1,
+        description=(
+            "PostgreSQL connections each process keeps open: at least the requests one API "
+            "worker serves at once, since a connection beyond it is closed when returned and "
+            "opening one (a server process, PostGIS loaded) costs more than a page"
+        ),
+    )
+    pool_max_overflow: int = Field(
+        default=10, ge=0, description="connections opened above pool_size at peaks, then closed"
+    )
 
 
 class ApiSettings(BaseSettings):

@@ -26,7 +26,7 @@ from api.dependencies import (
     RegistryDep,
     SettingsDep,
 )
-from api.features import Counting, FeaturePage, FeatureSource, rfc3339
+from api.features import Counting, FeaturePage, FeatureSource, read_only, rfc3339
 from api.formats import CSV, FEATURE_FORMATS, HTML, JSONLD, Format, negotiate
 from api.formats import JSON as JSON_FORMAT
 from api.linked_data import context
@@ -64,7 +64,7 @@ def get_items(
         skip_geometry=query.skip_geometry,
     )
     counting = Counting(settings.api_number_matched, settings.api_number_matched_cap)
-    with engine.connect() as conn:
+    with read_only(engine) as conn:
         page = source.fetch_page(conn, query, counting)
     links = _page_links(request, settings, collection, page, output)
     headers = {
@@ -119,7 +119,7 @@ def get_item(
         select=parse_names(given["properties"], "properties") if "properties" in given else None,
         skip_geometry=parse_boolean(given.get("skipGeometry", "false"), "skipGeometry"),
     )
-    with engine.connect() as conn:
+    with read_only(engine) as conn:
         feature = source.fetch_feature(conn, feature_id)
     headers = {
         "Content-Crs": crs.header,

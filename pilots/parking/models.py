@@ -86,7 +86,14 @@ class ParkingSite(SQLModel, table=True):
 
 class ParkingObservation(Occupancy, table=True):
     __tablename__ = "parking_observation"
-    __table_args__ = (Index("ix_parking_observation_site_time", "site_id", "observed_at"),)
+    #: The id rides along in the (site, time) index on PostGIS, so the observations of the
+    #: sites in a bbox are found, sorted and paged from the index alone (migration 0003).
+    __table_args__ = (
+        Index(
+            "ix_parking_observation_site_time", "site_id", "observed_at",
+            postgresql_include=["id"],
+        ),
+    )
 
     id: str = Field(primary_key=True)
     site_id: str = Field(foreign_key="parking_site.id")
