@@ -8,14 +8,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import OperationalError
 
-from core.cli.main import fail, unreachable
-from core.errors import StadspulsError
+from core.cli.main import with_database
 from core.keys import create_key, list_keys, revoke_key
-from core.pilot import load_registry
-from core.runtime import open_database
-from core.settings import DatabaseSettings
 
 keys_app = typer.Typer(no_args_is_help=True, help="API keys for cities and suppliers.")
 
@@ -30,13 +25,9 @@ def create(
     label: Annotated[str | None, typer.Option(help="whose key this is")] = None,
 ) -> None:
     """Make a key and print it once (keep it: it cannot be shown again)."""
-    try:
-        engine = open_database(DatabaseSettings(), load_registry())
-        issued = create_key(engine, role, city, list(source or []), label)
-    except StadspulsError as error:
-        raise fail(str(error)) from None
-    except OperationalError as error:
-        raise fail(unreachable(error)) from None
+    issued = with_database(
+        lambda engine, _registry: create_key(engine, role, city, list(source or []), label)
+    )
     typer.echo(issued.secret)
     typer.echo(
         f"{issued.key.role} key {issued.key.id} for {issued.key.city} made; this is the only "
@@ -50,10 +41,7 @@ def list_command(
     city: Annotated[str | None, typer.Option(help="only this city's keys")] = None,
 ) -> None:
     """List keys (ids, roles, scopes; never secrets)."""
-    try:
-        keys = list_keys(open_database(DatabaseSettings(), load_registry()), city)
-    except OperationalError as error:
-        raise fail(unreachable(error)) from None
+    keys = with_database(lambda engine, _registry: list_keys(engine, city))
     if not keys:
         typer.echo("no keys")
     for key in keys:
@@ -65,10 +53,5 @@ def list_command(
 @keys_app.command("revoke")
 def revoke(key_id: Annotated[str, typer.Argument(help="the key's id (see keys list)")]) -> None:
     """Revoke a key from now on."""
-    try:
-        key = revoke_key(open_database(DatabaseSettings(), load_registry()), key_id)
-    except StadspulsError as error:
-        raise fail(str(error)) from None
-    except OperationalError as error:
-        raise fail(unreachable(error)) from None
+    key = with_database(lambda engine, _registry: revoke_key(engine, key_id))
     typer.echo(f"key {key.id} revoked")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from core.cli.output import Output, print_summary, print_validation
 from core.errors import StadspulsError
 from core.ingest.files import FileJob, choose_adapter, process_file
-from core.pilot import load_registry
+from core.pilot import Registry, load_registry
 from core.runtime import open_database, open_read_only
 from core.settings import DatabaseSettings
 
@@ -39,6 +41,9 @@ TimezoneOption = Annotated[
 REPORT_FORMATS = ("text", "json", "junit")
 
 
+T = TypeVar("T")
+
+
 def unreachable(error: OperationalError) -> str:
     """psycopg's message spans lines; the user gets its first one."""
     first = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else "no answer"
@@ -48,6 +53,17 @@ def unreachable(error: OperationalError) -> str:
 def say_error(message: str) -> None:
     """One line on stderr, the form every command reports a problem in."""
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+
+
+def with_database(work: Callable[[Engine, Registry], T]) -> T:
+    """Run ``work`` on the migrated database; expected failures become one line and exit 2."""
+    try:
+        registry = load_registry()
+        return work(open_database(DatabaseSettings(), registry), registry)
+    except StadspulsError as error:
+        raise fail(str(error)) from None
+    except OperationalError as error:
+        raise fail(unreachable(error)) from None
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

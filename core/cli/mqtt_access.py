@@ -6,16 +6,13 @@ captures just the password); everything else goes to stderr.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
-from core.cli.main import fail, unreachable
-from core.errors import StadspulsError
+from core.cli.main import fail, with_database
 from core.mqtt_access.accounts import (
     IssuedPassword,
     create_account,
@@ -25,9 +22,7 @@ from core.mqtt_access.accounts import (
 )
 from core.mqtt_access.files import CONF_FILE, render_access_files, write_access_files
 from core.mqtt_access.rules import ROLES, plan_access
-from core.pilot import load_registry
-from core.runtime import open_database
-from core.settings import DatabaseSettings
+from core.pilot import Registry
 from core.sources import Source, list_sources
 
 mqtt_access_app = typer.Typer(
@@ -35,18 +30,6 @@ mqtt_access_app = typer.Typer(
 )
 account_app = typer.Typer(no_args_is_help=True, help="Broker accounts of suppliers and workers.")
 mqtt_access_app.add_typer(account_app, name="account")
-
-T = TypeVar("T")
-
-
-def _with_database(work: Callable[[Engine], T]) -> T:
-    """Run ``work`` on the migrated database; expected failures become one line and exit 2."""
-    try:
-        return work(open_database(DatabaseSettings(), load_registry()))
-    except StadspulsError as error:
-        raise fail(str(error)) from None
-    except OperationalError as error:
-        raise fail(unreachable(error)) from None
 
 
 def _show_once(issued: IssuedPassword, verb: str) -> None:
@@ -79,19 +62,23 @@ def create(
     ] = "supplier",
 ) -> None:
     """Create a broker account with a random password, printed once."""
-    _show_once(_with_database(lambda engine: create_account(engine, username, role)), "created")
+    _show_once(
+        with_database(lambda engine, _registry: create_account(engine, username, role)), "created"
+    )
 
 
 @account_app.command("rotate")
 def rotate(username: Annotated[str, typer.Argument(help="account name")]) -> None:
     """Give an account a new random password, printed once; the old one ends at reload."""
-    _show_once(_with_database(lambda engine: rotate_password(engine, username)), "rotated")
+    _show_once(
+        with_database(lambda engine, _registry: rotate_password(engine, username)), "rotated"
+    )
 
 
 @account_app.command("remove")
 def remove(username: Annotated[str, typer.Argument(help="account name")]) -> None:
     """Remove a broker account (it is refused once the files are written and reloaded)."""
-    _with_database(lambda engine: remove_account(engine, username))
+    with_database(lambda engine, _registry: remove_account(engine, username))
     typer.echo(f"broker account '{username}' removed; write the files and reload the broker")
 
 
@@ -99,14 +86,16 @@ def remove(username: Annotated[str, typer.Argument(help="account name")]) -> Non
 def list_command() -> None:
     """List the broker accounts, and what each supplier may publish to."""
 
-    def read(engine: Engine) -> tuple[list[tuple[str, str, str]], list[Source]]:
+    def read(
+        engine: Engine, _registry: Registry
+    ) -> tuple[list[tuple[str, str, str]], list[Source]]:
         accounts = [
             (a.username, a.role, a.password_set_at.isoformat(timespec="seconds"))
             for a in list_accounts(engine)
         ]
         return accounts, list_sources(engine)
 
-    accounts, bindings = _with_database(read)
+    accounts, bindings = with_database(read)
     if not accounts:
         typer.echo("no broker accounts")
     for username, role, password_set_at in accounts:
@@ -127,7 +116,7 @@ def write(
 ) -> None:
     """Write Mosquitto's password file, ACL file and config lines from the registry."""
 
-    def generate(engine: Engine) -> list[Path]:
+    def generate(engine: Engine, _registry: Registry) -> list[Path]:
         accounts = list_accounts(engine)
         plan = plan_access(accounts, list_sources(engine))
         for warning in plan.warnings:
@@ -136,7 +125,7 @@ def write(
         return write_access_files(render_access_files(plan, accounts, where), directory)
 
     try:
-        changed = _with_database(generate)
+        changed = with_database(generate)
     except OSError as error:
         raise fail(f"cannot write to {directory}: {error.strerror or error}") from None
     names = ", ".join(path.name for path in changed) or "nothing (the files are up to date)"

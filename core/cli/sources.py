@@ -5,13 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import OperationalError
 
-from core.cli.main import fail, unreachable
-from core.errors import StadspulsError
-from core.pilot import load_registry
-from core.runtime import open_database
-from core.settings import DatabaseSettings
+from core.cli.main import fail, with_database
 from core.sources import (
     DEFAULT_LICENCE,
     DELIVERIES,
@@ -58,10 +53,8 @@ def add(
     ] = None,
 ) -> None:
     """Register a source."""
-    try:
-        registry = load_registry()
-        engine = open_database(DatabaseSettings(), registry)
-        source = add_source(
+    source = with_database(
+        lambda engine, registry: add_source(
             engine,
             registry,
             Source(
@@ -78,10 +71,7 @@ def add(
                 delivery=list(delivery) if delivery else list(DELIVERIES),
             ),
         )
-    except StadspulsError as error:
-        raise fail(str(error)) from None
-    except OperationalError as error:
-        raise fail(unreachable(error)) from None
+    )
     typer.echo(
         f"source '{source.id}' added: {source.pilot}/{source.format} on {source.topic_filter}"
     )
@@ -90,11 +80,7 @@ def add(
 @sources_app.command("list")
 def list_command() -> None:
     """List the registered sources."""
-    try:
-        engine = open_database(DatabaseSettings(), load_registry())
-        sources = list_sources(engine)
-    except OperationalError as error:
-        raise fail(unreachable(error)) from None
+    sources = with_database(lambda engine, _registry: list_sources(engine))
     if not sources:
         typer.echo("no sources registered")
     for source in sources:
@@ -138,25 +124,14 @@ def update(
     changes = {name: value for name, value in given.items() if value is not None}
     if not changes:
         raise fail("name at least one thing to change, e.g. --timezone Europe/Brussels")
-    try:
-        registry = load_registry()
-        source = update_source(
-            open_database(DatabaseSettings(), registry), registry, source_id, changes
-        )
-    except StadspulsError as error:
-        raise fail(str(error)) from None
-    except OperationalError as error:
-        raise fail(unreachable(error)) from None
+    source = with_database(
+        lambda engine, registry: update_source(engine, registry, source_id, changes)
+    )
     typer.echo(f"source '{source.id}' updated: {', '.join(sorted(changes))}")
 
 
 @sources_app.command("remove")
 def remove(source_id: Annotated[str, typer.Argument(help="source id")]) -> None:
     """Remove a source (its data stays)."""
-    try:
-        remove_source(open_database(DatabaseSettings(), load_registry()), source_id)
-    except StadspulsError as error:
-        raise fail(str(error)) from None
-    except OperationalError as error:
-        raise fail(unreachable(error)) from None
+    with_database(lambda engine, _registry: remove_source(engine, source_id))
     typer.echo(f"source '{source_id}' removed")
