@@ -150,17 +150,18 @@ class MessageRouter:
         """Run one kept message through again: its problems, or none when it was stored.
 
         A message that fails again is quarantined under the same id as before (same topic and
-        payload), so the replay adds no second copy.
+        payload), so the replay adds no second copy. The router must keep reports: they are
+        where the new problems come from.
         """
+        if not self.keep_reports:
+            raise RuntimeError("replaying needs a message router made with keep_reports=True")
         source = self._route(message.topic)
         content, problem = self._decode(message, source)
         if problem is not None:
             return [problem]
         assert source is not None
-        pilot = self.registry.get(source.pilot)
-        pipeline = Pipeline(pilot, pilot.adapter(source.format), self.engine)
         raw = RawRecord(source.id, message.topic, None, message.received_at, content)
-        summary = pipeline.run([raw], _context(source))
+        summary = self._pipeline(source).run([raw], _context(source))
         return summary.rejected[0].problems if summary.rejected else []
 
     def _route(self, topic: str) -> Source | None:

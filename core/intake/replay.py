@@ -148,7 +148,7 @@ def _replay_messages(
     records: list[dict[str, Any]],
     result: ReplayResult,
 ) -> None:
-    router = MessageRouter(registry, engine, [source])
+    router = MessageRouter(registry, engine, [source], keep_reports=True)
     for row in records:
         message = _Message(row["origin"], row["raw"].encode("utf-8"), row["received_at"])
         problems = router.replay(message)
