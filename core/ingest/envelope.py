@@ -7,7 +7,7 @@ from; it ends either as stored canonical records or in quarantine with its probl
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -61,6 +61,22 @@ class RawRecord:
     content: Any
     problems: list[Problem] = field(default_factory=list)
     parsed: Any = None  # what a streaming reader already decoded, for the adapter's map()
+
+
+class DeferredText:
+    """Raw content that is turned into text only when someone needs it (quarantine).
+
+    Serialising every record of a large file back to text costs more than checking it, and
+    only the rejected ones are ever shown; a reader can hand this instead of the text itself.
+    """
+
+    __slots__ = ("_render",)
+
+    def __init__(self, render: Callable[[], str]) -> None:
+        self._render = render
+
+    def __str__(self) -> str:
+        return self._render()
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from sqlalchemy import Column
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
-from core.ingest.envelope import Problem, RawRecord
+from core.ingest.envelope import DeferredText, Problem, RawRecord
 from core.storage import table_of, upsert
 from core.types import JsonColumnType, Timestamp
 
@@ -64,6 +64,8 @@ def render_raw(content: Any) -> str:
             return BASE64_PREFIX + base64.b64encode(content).decode("ascii")
     elif isinstance(content, str):
         text = content
+    elif isinstance(content, DeferredText):
+        text = str(content)
     else:
         text = json.dumps(content, ensure_ascii=False, default=str)
     if "\x00" in text:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -28,7 +29,14 @@ def site_row(source: str, record: Canonical) -> dict[str, Any]:
 
 
 def observation_id(site_id: str, observed_at: datetime) -> str:
-    return f"{site_id}@{observed_at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return f"{site_id}@{_utc_stamp(observed_at)}"
+
+
+@lru_cache(maxsize=4096)
+def _utc_stamp(observed_at: datetime) -> str:
+    """The id's time part. Cached: a feed reports many sites at the same few instants, and
+    converting and formatting a time costs more than the rest of the row."""
+    return f"{observed_at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
 def observation_row(source: str, record: Canonical) -> dict[str, Any]:

@@ -7,9 +7,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
+import core.ingest.activity
 import core.ingest.quarantine
+import core.intake.jobs
+import core.keys
 import core.mqtt_access.accounts
-import core.sources  # noqa: F401  (registers the source and broker_account tables)
+import core.sources  # noqa: F401  (registers every core table, whatever ran before)
 from core.migrate import has_schema
 from core.pilot import Registry
 

@@ -27,6 +27,15 @@ from typing import Any, BinaryIO, Literal
 
 from lxml import etree
 
+from core.ingest.envelope import DeferredText
+from pilots.parking.formats.datex2_split import (
+    SPLIT_ABOVE,
+    SplitFailed,
+    SplitPlan,
+    parsed_pieces,
+    plan_split,
+)
+
 _CHUNK = 64 * 1024
 _SNIFF_LIMIT = 1024 * 1024  # the payload element always starts well within this
 # remove_blank_text: indentation is never data in DATEX II; dropping it parses ~8% faster and
@@ -98,7 +107,7 @@ class DatexItem:
     position: int  # 1-based index of the record in the file; sites and statuses share a counter
     kind: Literal["site", "observation"]
     values: dict[str, Any]  # canonical term names
-    raw: str  # the record's XML element serialised (for quarantine)
+    raw: str | DeferredText  # the record's XML element serialised (for quarantine)
     problems: list[str] = field(default_factory=list)  # mapping problems in this record
     version: int = 3  # 2 or 3
 
@@ -112,15 +121,95 @@ def looks_like_datex2(head: bytes) -> bool:
     return b"d2LogicalModel" in match.group() or b"datex2.eu/schema" in head
 
 
-def iter_datex2(stream: BinaryIO) -> Iterator[DatexItem]:
+def iter_datex2(stream: BinaryIO, split_above: int = SPLIT_ABOVE) -> Iterator[DatexItem]:
     """Yield the records of a DATEX II parking table or status publication, lazily.
 
     The head is checked now, so an empty stream, non-XML or a non-parking DATEX II document
     raises DatexFormatError at once; a truncation or syntax error further on raises it during
     iteration, after the records before it were yielded (the caller decides what to keep).
+
+    A seekable status file of at least ``split_above`` bytes is parsed in pieces on a second
+    thread (:mod:`.datex2_split`); the records, their order and every error are the same.
     """
+    start = stream.tell() if stream.seekable() else None
     head, version, parking_known = _sniff(stream)
+    if start is not None:
+        plan = _split_plan(stream, head, split_above)
+        if plan is not None:
+            return _split_items(plan, b"".join(head), stream, start, version)
     return _items(_Replay(head, stream), version, parking_known)
+
+
+def _split_plan(stream: BinaryIO, head: list[bytes], split_above: int) -> SplitPlan | None:
+    here = stream.tell()
+    size = stream.seek(0, 2)
+    stream.seek(here)
+    if size < split_above:
+        return None
+    return plan_split(b"".join(head), _PARSER_OPTIONS)
+
+
+def _split_items(
+    plan: SplitPlan, head: bytes, stream: BinaryIO, start: int, version: int
+) -> Iterator[DatexItem]:
+    """The records of a file parsed in pieces; on any doubt, the sequential reader's, from
+    the first record not yielded yet (it then also reports the damage where it is)."""
+    position = 0
+    try:
+        times, published = _head_times(plan)
+        pieces = parsed_pieces(plan, head[len(plan.head) :], stream, _PARSER_OPTIONS)
+        for root in pieces:
+            for element in _piece_records(root, plan, times):
+                position += 1
+                values, problems = _observation(element, published)
+                yield DatexItem(
+                    position, "observation", values, _deferred(element), problems, version
+                )
+    except SplitFailed:
+        stream.seek(start)
+        head_chunks, _version, parking_known = _sniff(stream)
+        for item in _items(_Replay(head_chunks, stream), version, parking_known):
+            if item.position > position:
+                yield item
+
+
+def _head_times(plan: SplitPlan) -> tuple[int, Any]:
+    """How many payload publication times the head holds, and the time records inherit."""
+    root = etree.fromstring(plan.head + plan.closers, etree.XMLParser(**_PARSER_OPTIONS))
+    times = [el for el in root.iter("{*}publicationTime") if _payload_time(el)]
+    return len(times), _time(times[-1].text) if times else None
+
+
+def _piece_records(root: Any, plan: SplitPlan, head_times: int) -> list[Any]:
+    """The status records of one piece, after checking the piece reads as the file would."""
+    records, times = [], 0
+    for element in root.iter("{*}parkingRecordStatus", "{*}parkingRecord", "{*}publicationTime"):
+        name = _local(element.tag)
+        if name == "parkingRecordStatus":
+            records.append(element)
+        elif name == "parkingRecord":
+            raise SplitFailed("a site among the status records")
+        elif _payload_time(element):
+            times += 1
+    if times != head_times:
+        raise SplitFailed("a publication time among the records")
+    parent = records[0].getparent() if records else None
+    if parent is not None and (
+        sum(1 for _ in parent.iterancestors()) + 1 != plan.depth
+        or any(element.getparent() is not parent for element in records)
+    ):
+        raise SplitFailed("records under different parents")
+    return records
+
+
+def _deferred(element: Any) -> DeferredText:
+    return DeferredText(lambda: etree.tostring(element, encoding="unicode", with_tail=False))
+
+
+def _payload_time(element: Any) -> bool:
+    """A publicationTime of the payload itself, not of some element nested in a record."""
+    parent = element.getparent()
+    return bool(parent.getparent() is None or _local(parent.tag) in _PAYLOADS)
 
 
 def _local(tag: Any) -> str:
@@ -225,8 +314,7 @@ def _items(source: _Replay, version: int, parking_known: bool) -> Iterator[Datex
                 yield DatexItem(position, _KINDS[site], values, raw, problems, version)
                 _forget(el)
             elif name == "publicationTime":  # the payload's own, not some nested element's
-                parent = el.getparent()
-                if parent.getparent() is None or _local(parent.tag) in _PAYLOADS:
+                if _payload_time(el):
                     published = _time(el.text)
             else:
                 seen_parking = True

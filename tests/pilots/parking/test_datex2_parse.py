@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from pilots.parking.formats import datex2_split
 from pilots.parking.formats.datex2 import (
     DatexFormatError,
     DatexItem,
@@ -457,12 +458,20 @@ class CountingStream(io.BytesIO):
         return chunk
 
 
-def test_items_come_before_the_stream_is_read_to_the_end() -> None:
+@pytest.mark.parametrize(
+    ("split_above", "piece_size"), [(10**15, None), (0, 64 * 1024)], ids=["sequential", "split"]
+)
+def test_items_come_before_the_stream_is_read_to_the_end(
+    monkeypatch: pytest.MonkeyPatch, split_above: int, piece_size: int | None
+) -> None:
+    """Both readers stream: the split one reads at most two pieces ahead of its records."""
+    if piece_size is not None:
+        monkeypatch.setattr(datex2_split, "PIECE_SIZE", piece_size)
     record = v3_record("<prk:parkingOccupancy><prk:parkingNumberOfVacantSpaces>5"
                        "</prk:parkingNumberOfVacantSpaces></prk:parkingOccupancy>")  # fmt: skip
     data = v3_status(record * 20_000)
     stream = CountingStream(data)
-    items = iter_datex2(stream)
+    items = iter_datex2(stream, split_above=split_above)
     first = next(items)
     assert first.values["vacant"] == 5 and stream.consumed < len(data) // 4
     assert sum(1 for _ in items) == 19_999

@@ -1,0 +1,141 @@
+"""Parse a large DATEX II status file in pieces on a second thread, exactly as a whole.
+
+Why: a 100k-record status file spends about a third of its ingestion in libxml2. libxml2
+releases the GIL while it parses a complete document held in memory, but not while a pull
+parser is fed, so the streaming reader keeps one core busy with parsing that the checks and the
+writer then wait for. Here the file is cut at record end tags into pieces of a few MB; each
+piece becomes a small document again (the original head up to the first record, the piece,
+then end tags for the elements the head left open) that a worker thread parses while the
+caller maps the previous one.
+
+Cutting bytes at a tag is only safe when it is a real end tag, so nothing here is trusted:
+each piece must parse as well-formed XML (a cut inside a comment, CDATA section or processing
+instruction leaves it unterminated), the head must parse on its own and hold no record, and the
+caller checks that the records of every piece share one parent at the head's depth (a cut under
+a different parent would change the records' context). Whenever any of that fails, the caller
+falls back to the sequential reader, which then also reports the damage with its line number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+#: Files below this size are read sequentially: the split only pays off on large files.
+SPLIT_ABOVE = 4 * 1024 * 1024
+#: Bytes per piece: large enough that re-parsing the head is noise, small enough to overlap.
+PIECE_SIZE = 2 * 1024 * 1024
+
+_RECORD_START = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)parkingRecordStatus[\s>/]")
+
+
+class SplitFailed(Exception):
+    """A piece did not parse; the caller reads the file sequentially instead."""
+
+
+@dataclass(frozen=True)
+class SplitPlan:
+    """How to turn a piece of the file into a document of its own."""
+
+    head: bytes  # everything before the first record
+    closers: bytes  # end tags for the elements the head leaves open, innermost first
+    end_tag: bytes  # the records' end tag as the file spells it
+    depth: int  # how many elements enclose a record
+
+
+def plan_split(head: bytes, parser_options: dict[str, Any]) -> SplitPlan | None:
+    """A plan from the file's first bytes, or None when this file is read sequentially.
+
+    ``head`` must reach past the start of the first status record. A document type declaration
+    (which can define entities and defaults) always means the sequential reader.
+    """
+    if b"<!DOCTYPE" in head:
+        return None
+    match = _RECORD_START.search(head)
+    if match is None:
+        return None
+    prefix = head[: match.start()]
+    open_names = _open_elements(prefix, parser_options)
+    if not open_names:
+        return None
+    closers = b"".join(b"</" + name + b">" for name in reversed(open_names))
+    try:  # the head must stand on its own (not end inside a comment, say) and hold no record
+        root = etree.fromstring(prefix + closers, etree.XMLParser(**parser_options))
+    except etree.XMLSyntaxError:
+        return None
+    if next(root.iter("{*}parkingRecordStatus", "{*}parkingRecord"), None) is not None:
+        return None
+    end_tag = b"</" + match.group(1) + b"parkingRecordStatus>"
+    return SplitPlan(prefix, closers, end_tag, len(open_names))
+
+
+def _open_elements(prefix: bytes, parser_options: dict[str, Any]) -> list[bytes]:
+    """Qualified names (as written) of the elements still open at the end of ``prefix``."""
+    parser = etree.XMLPullParser(events=("start", "end"), **parser_options)
+    stack: list[bytes] = []
+    try:
+        parser.feed(prefix)
+        element: Any
+        for event, element in parser.read_events():
+            if event == "start":
+                local = etree.QName(element).localname
+                qualified = f"{element.prefix}:{local}" if element.prefix else local
+                stack.append(qualified.encode())
+            else:
+                stack.pop()
+    except (etree.XMLSyntaxError, IndexError):
+        return []
+    return stack
+
+
+def parsed_pieces(
+    plan: SplitPlan, rest: bytes, stream: BinaryIO, parser_options: dict[str, Any]
+) -> Iterator[Any]:
+    """The root of each piece's document, in file order, parsed one piece ahead on a thread.
+
+    ``rest`` is what was read after the head; the remainder comes from ``stream``. Raises
+    SplitFailed at the first piece that does not parse.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="datex2-parse") as pool:
+        pending: list[Future[Any]] = []
+        try:
+            for document in _documents(plan, rest, stream):
+                pending.append(pool.submit(_parse, document, parser_options))
+                if len(pending) > 1:
+                    yield pending.pop(0).result()
+            while pending:
+                yield pending.pop(0).result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _parse(document: bytes, parser_options: dict[str, Any]) -> Any:
+    try:  # a parser per call: lxml frees the GIL only for a parser used by one thread
+        return etree.fromstring(document, etree.XMLParser(**parser_options))
+    except etree.XMLSyntaxError as error:
+        raise SplitFailed(str(error)) from None
+
+
+def _documents(plan: SplitPlan, rest: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    """Pieces cut after a record end tag, each wrapped into a document; the last is the tail."""
+    buffer = rest
+    while True:
+        block = stream.read(PIECE_SIZE)
+        if not block:
+            break
+        buffer += block
+        if len(buffer) < PIECE_SIZE:
+            continue
+        cut = buffer.rfind(plan.end_tag)
+        if cut < 0:
+            continue
+        cut += len(plan.end_tag)
+        yield plan.head + buffer[:cut] + plan.closers
+        buffer = buffer[cut:]
+    yield plan.head + buffer  # the file's own end tags close this one
