@@ -1,7 +1,10 @@
 """Batched, idempotent upserts keyed on each entity's stable id.
 
 PostgreSQL: rows are COPYed into a temporary stage and merged with one
-``INSERT .. SELECT .. ON CONFLICT`` (the fastest path PostgreSQL offers for upserts).
+``INSERT .. SELECT .. ON CONFLICT`` (the fastest path PostgreSQL offers for upserts). Rows that
+are facts (``ignore``: observations) are first COPYed straight into their table, optimistically:
+a new batch, the usual case, then costs one COPY; a batch with a stored id fails at that row,
+is rolled back to a savepoint and takes the merge.
 SQLite: ``executemany`` with ``ON CONFLICT``. Both report inserted / updated / unchanged so a
 re-delivered file or message is visibly a no-op.
 """
@@ -15,6 +18,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 from sqlalchemy.engine import Connection
 
@@ -92,13 +96,31 @@ def _content_columns(table: sa.Table, id_column: str) -> list[str]:
 
 def _stage(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> str:
     """COPY ``rows`` into a session-private stage shaped like ``table``; returns its name."""
-    columns = [column.name for column in table.columns]
     stage = f"_stage_{table.name}"
-    quoted = ", ".join(f'"{name}"' for name in columns)
     conn.exec_driver_sql(
         f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" (LIKE "{table.name}") ON COMMIT DELETE ROWS'
     )
     conn.exec_driver_sql(f'TRUNCATE "{stage}"')
+    _copy_rows(conn, table, stage, rows)
+    return stage
+
+
+def _append(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> bool:
+    """COPY ``rows`` straight into ``table``; False (and nothing written) when an id exists."""
+    try:
+        with conn.begin_nested():
+            _copy_rows(conn, table, table.name, rows)
+    except UniqueViolation:
+        return False
+    return True
+
+
+def _copy_rows(
+    conn: Connection, table: sa.Table, target: str, rows: Sequence[dict[str, Any]]
+) -> None:
+    """COPY ``rows`` (dicts keyed by ``table``'s column names) into the table ``target``."""
+    columns = [column.name for column in table.columns]
+    quoted = ", ".join(f'"{name}"' for name in columns)
     # Only geometry and JSON columns need converting; the rest go to COPY as they are.
     converted = [
         (index, convert)
@@ -106,18 +128,19 @@ def _stage(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) ->
         if (convert := _copy_converter(column)) is not None
     ]
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f'COPY "{stage}" ({quoted}) FROM STDIN') as copy:
+    with cursor.copy(f'COPY "{target}" ({quoted}) FROM STDIN') as copy:
         for row in rows:
             values = list(map(row.get, columns))
             for index, convert in converted:
                 values[index] = convert(values[index])
             copy.write_row(values)
-    return stage
 
 
 def _upsert_postgres(
     conn: Connection, table: sa.Table, rows: list[dict[str, Any]], id_column: str, mode: Mode
 ) -> UpsertCounts:
+    if mode == "ignore" and _append(conn, table, rows):
+        return UpsertCounts(inserted=len(rows))
     columns = [column.name for column in table.columns]
     quoted = ", ".join(f'"{name}"' for name in columns)
     stage = _stage(conn, table, rows)
