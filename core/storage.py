@@ -11,18 +11,15 @@ re-delivered file or message is visibly a no-op.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
 
 import sqlalchemy as sa
 from psycopg.errors import UniqueViolation
-from psycopg.types.json import Jsonb
 from sqlalchemy.engine import Connection
 
-from core.geometry_type import Geometry, to_db_value
+from core.copying import copy_rows
 
 #: Columns that record bookkeeping, not content: a change in them alone is not an update.
 VOLATILE_COLUMNS = frozenset({"received_at", "updated_at", "origin"})
@@ -101,7 +98,7 @@ def _stage(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) ->
         f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" (LIKE "{table.name}") ON COMMIT DELETE ROWS'
     )
     conn.exec_driver_sql(f'TRUNCATE "{stage}"')
-    _copy_rows(conn, table, stage, rows)
+    copy_rows(conn, table, stage, rows)
     return stage
 
 
@@ -109,31 +106,10 @@ def _append(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -
     """COPY ``rows`` straight into ``table``; False (and nothing written) when an id exists."""
     try:
         with conn.begin_nested():
-            _copy_rows(conn, table, table.name, rows)
+            copy_rows(conn, table, table.name, rows)
     except UniqueViolation:
         return False
     return True
-
-
-def _copy_rows(
-    conn: Connection, table: sa.Table, target: str, rows: Sequence[dict[str, Any]]
-) -> None:
-    """COPY ``rows`` (dicts keyed by ``table``'s column names) into the table ``target``."""
-    columns = [column.name for column in table.columns]
-    quoted = ", ".join(f'"{name}"' for name in columns)
-    # Only geometry and JSON columns need converting; the rest go to COPY as they are.
-    converted = [
-        (index, convert)
-        for index, column in enumerate(table.columns)
-        if (convert := _copy_converter(column)) is not None
-    ]
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f'COPY "{target}" ({quoted}) FROM STDIN') as copy:
-        for row in rows:
-            values = list(map(row.get, columns))
-            for index, convert in converted:
-                values[index] = convert(values[index])
-            copy.write_row(values)
 
 
 def _upsert_postgres(
@@ -167,35 +143,6 @@ def _upsert_postgres(
     ).one()
     updated = written - inserted
     return UpsertCounts(inserted, updated, len(rows) - inserted - updated)
-
-
-def _copy_converter(column: sa.Column[Any]) -> Callable[[Any], Any] | None:
-    """How a column's Python value goes into COPY, or None when it goes as it is."""
-    if isinstance(column.type, Geometry):
-        return lambda value: None if value is None else to_db_value(value, "postgresql")
-    if isinstance(column.type, sa.JSON):
-        return _json_value
-    return None
-
-
-def _json_value(value: Any) -> Any:
-    """JSON for a jsonb column; short lists of names (``derived``) repeat, so they are cached."""
-    if value is None:
-        return None
-    if isinstance(value, list) and len(value) <= _CACHED_LIST_LENGTH:
-        try:
-            return _json_text(tuple(value))
-        except TypeError:  # an unhashable member
-            pass
-    return Jsonb(value)
-
-
-_CACHED_LIST_LENGTH = 8
-
-
-@lru_cache(maxsize=1024)
-def _json_text(items: tuple[Any, ...]) -> str:
-    return json.dumps(list(items))
 
 
 def _upsert_sqlite(
