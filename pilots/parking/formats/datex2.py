@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, BinaryIO, Literal
 
 from lxml import etree
@@ -484,8 +485,12 @@ def _number(text: str | None, cast: type[int] | type[float]) -> int | float | st
     return number if number is not None and math.isfinite(number) else raw or None
 
 
+@lru_cache(maxsize=4096)
 def _time(text: str | None) -> datetime | str | None:
-    """ISO 8601: aware with an offset, naive without one (never guess a zone), else raw."""
+    """ISO 8601: aware with an offset, naive without one (never guess a zone), else raw.
+
+    Cached: a status file repeats the same few observation times for site after site.
+    """
     raw = (text or "").strip()
     if not raw:
         return None
