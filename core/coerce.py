@@ -150,7 +150,7 @@ def _read_geometry(value: Any) -> BaseGeometry:
             if text.startswith("{"):
                 return shape(json.loads(text))
             return shapely.from_wkt(text)
-    except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException):
+    except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.ShapelyError):
         pass
     raise CoercionError(
         "core.datatype",

@@ -16,6 +16,7 @@ from core import coerce
 from core.geo import inside_belgium
 from core.handbook import Handbook, Rule, Term
 from core.ingest.envelope import Canonical, Problem, ReadContext
+from core.quick_coerce import Declined, QuickCoercer, quick_coercer
 
 #: A pilot rule: returns a message when the record breaks the rule, else None.
 RuleCheck = Callable[[Canonical], str | None]
@@ -54,7 +55,14 @@ class _EntityPlan:
 
     terms: dict[str, tuple[int, Term]]  # term id -> (position in the handbook, term)
     required: tuple[Term, ...]
-    rules: tuple[Rule, ...]
+    rules: tuple[tuple[Rule, RuleCheck], ...]  # the entity's cross-term rules and their code
+    quick: dict[str, QuickCoercer]  # term id -> its quick coercer
+
+
+#: Distinct record shapes (entity, value keys) whose quick steps are kept; a feed repeats a few.
+_STEPS_LIMIT = 4096
+#: The quick steps of one shape: the keys that are terms, and their quick coercers.
+_Steps = tuple[tuple[str, ...], tuple[tuple[str, QuickCoercer], ...]]
 
 
 @dataclass(frozen=True)
@@ -66,13 +74,20 @@ class PilotRules:
 
 
 class Validator:
-    """Checks canonical records against a handbook; coerces values in place as it goes."""
+    """Checks canonical records against a handbook; coerces values in place as it goes.
+
+    ``quick`` (on by default) first tries each record's values with the terms' quick coercers
+    (:mod:`core.quick_coerce`); only a record with a value they decline goes through the full
+    per-value checks, which alone say what is wrong. Both give the same values and problems.
+    """
 
     def __init__(
         self,
         handbook: Handbook,
         rules: PilotRules,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        quick: bool = True,
     ) -> None:
         missing = set(handbook.rules_by_id) - set(rules.checks)
         unknown = set(rules.checks) - set(handbook.rules_by_id)
@@ -81,14 +96,31 @@ class Validator:
         self.handbook = handbook
         self.rules = rules
         self.clock = clock
+        self.quick = quick
         self._plans = {
             entity.id: _EntityPlan(
                 terms={term.id: (index, term) for index, term in enumerate(entity.terms)},
                 required=tuple(term for term in entity.terms if term.required),
-                rules=tuple(rule for rule in handbook.rules if rule.entity == entity.id),
+                rules=tuple(
+                    (rule, rules.checks[rule.id])
+                    for rule in handbook.rules
+                    if rule.entity == entity.id
+                ),
+                quick={term.id: self._quick_coercer(term) for term in entity.terms},
             )
             for entity in handbook.entities
         }
+        self._steps: dict[tuple[str, tuple[str, ...]], _Steps] = {}
+
+    def _quick_coercer(self, term: Term) -> QuickCoercer:
+        codes = None
+        if term.datatype == "code" and term.codelist is not None:
+            codes = frozenset(self.handbook.codelists_by_id[term.codelist].ids)
+
+        def full(value: Any, context: ReadContext, now: datetime) -> Any:
+            return self._coerce(term, value, context, now)
+
+        return quick_coercer(term, codes, full)
 
     def validate(
         self,
@@ -104,10 +136,54 @@ class Validator:
         plan = self._plans.get(record.entity)
         if plan is None:
             return [Problem("core.unknown-entity", f"unknown entity '{record.entity}'")]
-        problems: list[tuple[int, Problem]] = []
         broken: set[str] = set()
         now = self.clock()
         effective = replace(context, crs=record.crs) if record.crs else context
+        if self.quick and self._quick_coerce(record, plan, effective, now):
+            found: list[Problem] = []
+        else:
+            found = self._coerce_values(record, plan, effective, now, broken)
+        if not found:
+            self.rules.derive(record, referenced)
+        found.extend(self._missing(record, plan.required))
+        found.extend(self._cross_term(record, plan.rules, broken))
+        return found
+
+    def _quick_coerce(
+        self, record: Canonical, plan: _EntityPlan, context: ReadContext, now: datetime
+    ) -> bool:
+        """Coerce every value with its quick coercer; False (and nothing changed) if one declines.
+
+        The steps (which keys are terms, and their coercers) are worked out once per shape of
+        record: a feed sends the same keys again and again.
+        """
+        values = record.values
+        shape = (record.entity, tuple(values))
+        steps = self._steps.get(shape)
+        if steps is None:
+            if len(self._steps) >= _STEPS_LIMIT:
+                self._steps.clear()
+            keys = tuple(key for key in shape[1] if key in plan.quick)
+            steps = (keys, tuple((key, plan.quick[key]) for key in keys))
+            self._steps[shape] = steps
+        keys, coercers = steps
+        try:
+            converted = [quick(values[key], context, now) for key, quick in coercers]
+        except Declined:
+            return False
+        values.update(zip(keys, converted, strict=True))
+        return True
+
+    def _coerce_values(
+        self,
+        record: Canonical,
+        plan: _EntityPlan,
+        effective: ReadContext,
+        now: datetime,
+        broken: set[str],
+    ) -> list[Problem]:
+        """Coerce each value the full way; the problems in handbook order, ``broken`` terms."""
+        problems: list[tuple[int, Problem]] = []
         values = record.values
         for key, value in list(values.items()):
             known = plan.terms.get(key)
@@ -125,12 +201,7 @@ class Validator:
                     error.rule, str(error), _qualified(record.entity, term), value, error.expected
                 )
                 problems.append((index, problem))
-        found = [problem for _index, problem in sorted(problems, key=lambda pair: pair[0])]
-        if not found:
-            self.rules.derive(record, referenced)
-        found.extend(self._missing(record, plan.required))
-        found.extend(self._cross_term(record, plan.rules, broken))
-        return found
+        return [problem for _index, problem in sorted(problems, key=lambda pair: pair[0])]
 
     def _coerce(self, term: Term, value: Any, context: ReadContext, now: datetime) -> Any:
         kind = term.datatype
@@ -179,26 +250,30 @@ class Validator:
         )
 
     def _missing(self, record: Canonical, required: tuple[Term, ...]) -> list[Problem]:
-        return [
-            Problem(
-                "core.required",
-                f"required term '{term.id}' is missing",
-                _qualified(record.entity, term),
-                None,
-                "a value",
-            )
-            for term in required
-            if coerce.is_absent(record.values.get(term.id))
-        ]
+        values = record.values
+        problems = []
+        for term in required:
+            value = values.get(term.id)  # coerce.is_absent, inline: this runs per record
+            if value is None or (isinstance(value, str) and not value.strip()):
+                problems.append(
+                    Problem(
+                        "core.required",
+                        f"required term '{term.id}' is missing",
+                        _qualified(record.entity, term),
+                        None,
+                        "a value",
+                    )
+                )
+        return problems
 
     def _cross_term(
-        self, record: Canonical, rules: tuple[Rule, ...], broken: set[str]
+        self, record: Canonical, rules: tuple[tuple[Rule, RuleCheck], ...], broken: set[str]
     ) -> list[Problem]:
         problems = []
-        for rule in rules:
+        for rule, check in rules:
             if broken and broken.intersection(rule.terms):
                 continue
-            message = self.rules.checks[rule.id](record)
+            message = check(record)
             if message is not None:
                 found = {term: record.values.get(term) for term in rule.terms}
                 problems.append(

@@ -25,7 +25,67 @@ _LAT = ("lat", "latitude", "y")
 
 
 def records_from_values(handbook: Handbook, values: dict[str, Any]) -> list[Canonical]:
-    """Split one flat mapping of term values into canonical records of the handbook's entities."""
+    """Split one flat mapping of term values into canonical records of the handbook's entities.
+
+    The common case, a record of a shape seen before that does not name its entity, only visits
+    the entities its keys could complete (:func:`_viable`); a record that completes none is
+    looked at again in full, for the precise problem.
+    """
+    if "entity" not in values:
+        records = _viable_records(handbook, values)
+        if records:
+            return records
+    return _all_records(handbook, values)
+
+
+def _viable_records(handbook: Handbook, values: dict[str, Any]) -> list[Canonical]:
+    """The records of the entities ``values`` may complete, in the order of the full search."""
+    records: list[Canonical] = []
+    present: dict[str, dict[str, Any]] = {}
+    for entity, required in _viable(handbook, tuple(values)):
+        mine = _values_for(entity, values, present)
+        for term in required:
+            if _empty(mine.get(term)):
+                break
+        else:
+            records.append(Canonical(entity.id, mine))
+            present[entity.id] = mine
+    return records
+
+
+#: (handbook, input keys) -> the inferred entities those keys may complete, with their
+#: required terms. An entity left out lacks a required term that no key, no reference to an
+#: earlier entity and no lon/lat pair can fill, so the full search cannot complete it either,
+#: and it never joins ``present`` there: leaving it out changes no record. The handbook is kept
+#: with its entry, so its id cannot be reused by another handbook while the entry lives.
+_Viable = list[tuple[Entity, tuple[str, ...]]]
+_VIABLE: dict[tuple[int, tuple[str, ...]], tuple[Handbook, _Viable]] = {}
+
+
+def _viable(handbook: Handbook, names: tuple[str, ...]) -> _Viable:
+    cache_key = (id(handbook), names)
+    cached = _VIABLE.get(cache_key)
+    if cached is not None and cached[0] is handbook:
+        return cached[1]
+    viable: _Viable = []
+    earlier: set[str] = set()
+    for entity in _candidates(handbook, None):
+        keys = _keys(entity)
+        shape = _shape(entity, names)
+        fillable = {term for term, _plain, _prefixed in shape.terms}
+        fillable.update(term for term, referred in keys.references if referred in earlier)
+        if shape.has_point and keys.geometry is not None:
+            fillable.add(keys.geometry)
+        if fillable.issuperset(keys.required):
+            viable.append((entity, keys.required))
+        earlier.add(entity.id)
+    if len(_VIABLE) >= _SHAPES_LIMIT:
+        _VIABLE.clear()
+    _VIABLE[cache_key] = (handbook, viable)
+    return viable
+
+
+def _all_records(handbook: Handbook, values: dict[str, Any]) -> list[Canonical]:
     records: list[Canonical] = []
     present: dict[str, dict[str, Any]] = {}
     closest: tuple[int, Entity, list[str]] | None = None
@@ -87,24 +147,27 @@ class _EntityKeys:
     required: tuple[str, ...]
 
 
-_KEYS: dict[int, _EntityKeys] = {}
+#: id(entity) -> (entity, its keys). The entity is kept with its entry, so that its id cannot be
+#: reused by another entity (handbooks are loaded again in tests) while the entry lives.
+_KEYS: dict[int, tuple[Entity, _EntityKeys]] = {}
 
 
 def _keys(entity: Entity) -> _EntityKeys:
-    keys = _KEYS.get(id(entity))
-    if keys is None:
-        keys = _EntityKeys(
-            plain={term.id: term.id for term in entity.terms},
-            prefixed={f"{entity.id}.{term.id}": term.id for term in entity.terms},
-            references=tuple(
-                (term.id, term.refers_to)
-                for term in entity.terms
-                if term.datatype == "reference" and term.refers_to is not None
-            ),
-            geometry=next((t.id for t in entity.terms if t.datatype == "geometry"), None),
-            required=tuple(t.id for t in entity.terms if t.required),
-        )
-        _KEYS[id(entity)] = keys
+    cached = _KEYS.get(id(entity))
+    if cached is not None and cached[0] is entity:
+        return cached[1]
+    keys = _EntityKeys(
+        plain={term.id: term.id for term in entity.terms},
+        prefixed={f"{entity.id}.{term.id}": term.id for term in entity.terms},
+        references=tuple(
+            (term.id, term.refers_to)
+            for term in entity.terms
+            if term.datatype == "reference" and term.refers_to is not None
+        ),
+        geometry=next((t.id for t in entity.terms if t.datatype == "geometry"), None),
+        required=tuple(t.id for t in entity.terms if t.required),
+    )
+    _KEYS[id(entity)] = (entity, keys)
     return keys
 
 
@@ -118,24 +181,25 @@ class _Shape:
 
 #: (entity, input keys) -> its _Shape. A feed repeats one shape of record, so the key matching
 #: is worked out once per shape rather than once per record.
-_SHAPES: dict[tuple[int, tuple[str, ...]], _Shape] = {}
+_SHAPES: dict[tuple[int, tuple[str, ...]], tuple[Entity, _Shape]] = {}
 _SHAPES_LIMIT = 4096
 
 
 def _shape(entity: Entity, names: tuple[str, ...]) -> _Shape:
     cache_key = (id(entity), names)
-    shape = _SHAPES.get(cache_key)
-    if shape is None:
-        keys = _keys(entity)
-        plain = {keys.plain[name]: name for name in names if name in keys.plain}
-        prefixed = {keys.prefixed[name]: name for name in names if name in keys.prefixed}
-        shape = _Shape(
-            terms=[(term, plain.get(term), prefixed.get(term)) for term in {**plain, **prefixed}],
-            has_point=any(k in names for k in _LON) and any(k in names for k in _LAT),
-        )
-        if len(_SHAPES) >= _SHAPES_LIMIT:
-            _SHAPES.clear()
-        _SHAPES[cache_key] = shape
+    cached = _SHAPES.get(cache_key)
+    if cached is not None and cached[0] is entity:
+        return cached[1]
+    keys = _keys(entity)
+    plain = {keys.plain[name]: name for name in names if name in keys.plain}
+    prefixed = {keys.prefixed[name]: name for name in names if name in keys.prefixed}
+    shape = _Shape(
+        terms=[(term, plain.get(term), prefixed.get(term)) for term in {**plain, **prefixed}],
+        has_point=any(k in names for k in _LON) and any(k in names for k in _LAT),
+    )
+    if len(_SHAPES) >= _SHAPES_LIMIT:
+        _SHAPES.clear()
+    _SHAPES[cache_key] = (entity, shape)
     return shape
 
 

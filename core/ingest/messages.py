@@ -23,6 +23,8 @@ from sqlalchemy import Engine
 
 from core.ingest.activity import record_activity
 from core.ingest.envelope import Problem, RawRecord, ReadContext
+from core.ingest.fastjson import UNDECIDED as _UNDECIDED
+from core.ingest.fastjson import fast_json
 from core.ingest.pipeline import Checked, IngestSummary, Pipeline, RecordReport
 from core.ingest.quarantine import quarantine_row, store_quarantine
 from core.pilot import Registry
@@ -98,6 +100,9 @@ class MessageRouter:
         self.stats = RouterStats()
         self._pipelines: dict[str, Pipeline] = {}
         self._routes: dict[str, Source | None] = {}  # topic -> source; sensors repeat topics
+        # topic -> (source, its id) for claimed topics: a Source is an ORM object, whose
+        # attribute reads cost more than a tuple's
+        self._routed: dict[str, tuple[Source, str]] = {}
 
     def handle_batch(self, messages: Sequence[IncomingMessage]) -> Callable[[], None]:
         """Check a batch and return its commit (the consumer runs it, then acknowledges)."""
@@ -126,7 +131,17 @@ class MessageRouter:
         total = IngestSummary()
         rejected: list[dict[str, Any]] = []
         for message in messages:
-            source = self._route(message.topic)
+            topic, payload = message.topic, message.payload
+            routed = self._routed.get(topic)
+            if routed is not None and len(payload) <= self.max_payload:
+                # The common case, spelled out: a claimed topic, a payload orjson decodes.
+                content = fast_json(payload)
+                if content is not _UNDECIDED:
+                    claimed, source_id = routed
+                    raw = RawRecord(source_id, topic, None, message.received_at, content)
+                    grouped.setdefault(source_id, (claimed, []))[1].append(raw)
+                    continue
+            source = self._route(topic)
             content, problem = self._decode(message, source)
             if problem is not None:
                 rejected.append(self._quarantine(message, source, problem))
@@ -168,7 +183,11 @@ class MessageRouter:
         if topic not in self._routes:
             if len(self._routes) > 100_000:
                 self._routes.clear()
-            self._routes[topic] = source_for_topic(self.sources, topic)
+                self._routed.clear()
+            source = source_for_topic(self.sources, topic)
+            self._routes[topic] = source
+            if source is not None:
+                self._routed[topic] = (source, source.id)
         return self._routes[topic]
 
     def _decode(
@@ -190,6 +209,9 @@ class MessageRouter:
                 len(message.payload),
                 f"at most {self.max_payload} bytes",
             )
+        fast = fast_json(message.payload)
+        if fast is not _UNDECIDED:
+            return fast, None
         try:
             text = message.payload.decode("utf-8")
         except UnicodeDecodeError as error:

@@ -115,6 +115,7 @@ class Pipeline:
             entity.id: _reference_terms(entity) for entity in pilot.handbook.entities
         }
         self._referenced = {term.refers_to for terms in self._references.values() for term in terms}
+        self._stores = {store.entity: store for store in pilot.stores}
         privacy = pilot.handbook.privacy
         self._screen = Screen.from_handbook(privacy) if privacy is not None else None
 
@@ -220,6 +221,8 @@ class Pipeline:
         A reference may point to an earlier record of the same raw record (a Gent row is a site
         and an observation of it).
         """
+        if len(records) == 1:
+            return self._validate_one(records[0], context)
         problems: list[Problem] = []
         accepted: list[tuple[str, dict[str, Any], Canonical]] = []
         local: dict[str, dict[str, dict[str, Any]]] = {}
@@ -232,7 +235,7 @@ class Pipeline:
             failed = failed or bool(found) or bool(reference_problems)
             problems.extend(reference_problems + found)
             if not found and not reference_problems:
-                store = self.pilot.store_for(record.entity)
+                store = self._stores[record.entity]
                 row = store.to_row(context.source, record)
                 accepted.append((record.entity, row, record))
                 if record.entity in self._referenced:
@@ -244,6 +247,23 @@ class Pipeline:
         for entity, values in local.items():  # referable from now on, by later records too
             self._known.setdefault(entity, {}).update(values)
         return [], [(entity, row) for entity, row, _record in accepted]
+
+    def _validate_one(
+        self, record: Canonical, context: ReadContext
+    ) -> tuple[list[Problem], list[tuple[str, dict[str, Any]]]]:
+        """:meth:`_validate` of a raw record with one canonical record (an MQTT message, a row)."""
+        referenced, problems = self._resolve(record, context.source, {})
+        found = self.pilot.validator.validate(record, context, referenced)
+        if problems or found:
+            return problems + found, []
+        entity = record.entity
+        store = self._stores[entity]
+        row = store.to_row(context.source, record)
+        if entity in self._referenced:
+            self._known.setdefault(entity, {})[row[store.id_column]] = self._lookup_values(
+                store, record
+            )
+        return [], [(entity, row)]
 
     def _resolve(
         self, record: Canonical, source: str, local: dict[str, dict[str, dict[str, Any]]]

@@ -25,35 +25,46 @@ def is_closed(values: Mapping[str, Any]) -> bool:
 
 
 def derive(record: Canonical, site: Mapping[str, Any] | None) -> None:
-    """Fill capacity, occupied/vacant, occupancy and status where the record lacks them."""
+    """Fill capacity, occupied/vacant, occupancy and status where the record lacks them.
+
+    Runs for every observation ingested, hence the plain local reads and writes.
+    """
     if record.entity != "observation":
         return
     values = record.values
-
-    def put(term: str, value: Any) -> None:
-        values[term] = value
-        record.derived.add(term)
-
-    if values.get("capacity") is None and site is not None and site.get("capacity") is not None:
-        put("capacity", site["capacity"])
-    if is_closed(values):
-        if values.get("status") is None:
-            put("status", "closed")
+    derived = record.derived
+    get = values.get
+    capacity = get("capacity")
+    if capacity is None and site is not None:
+        capacity = site.get("capacity")
+        if capacity is not None:
+            values["capacity"] = capacity
+            derived.add("capacity")
+    status = get("status")
+    if status == "closed" or get("opening_status") == "closed":
+        if status is None:
+            values["status"] = "closed"
+            derived.add("status")
         return
-    capacity, vacant, occupied = (values.get(k) for k in ("capacity", "vacant", "occupied"))
+    vacant, occupied, occupancy = get("vacant"), get("occupied"), get("occupancy")
     if capacity is not None:
         if vacant is None and occupied is not None:
             vacant = capacity - occupied
-            put("vacant", vacant)
+            values["vacant"] = vacant
+            derived.add("vacant")
         elif occupied is None and vacant is not None:
             occupied = capacity - vacant
-            put("occupied", occupied)
-        if values.get("occupancy") is None and occupied is not None and capacity > 0:
-            put("occupancy", round(100.0 * occupied / capacity, 1))
-    if values.get("status") is None:
-        status = derived_status(vacant, values.get("occupancy"))
+            values["occupied"] = occupied
+            derived.add("occupied")
+        if occupancy is None and occupied is not None and capacity > 0:
+            occupancy = round(100.0 * occupied / capacity, 1)
+            values["occupancy"] = occupancy
+            derived.add("occupancy")
+    if status is None:
+        status = derived_status(vacant, occupancy)
         if status is not None:
-            put("status", status)
+            values["status"] = status
+            derived.add("status")
 
 
 def derived_status(vacant: int | None, occupancy: float | None) -> str | None:
@@ -68,14 +79,16 @@ def derived_status(vacant: int | None, occupancy: float | None) -> str | None:
 
 
 def _vacant_within_capacity(record: Canonical) -> str | None:
-    vacant, capacity = record.values.get("vacant"), record.values.get("capacity")
+    get = record.values.get
+    vacant, capacity = get("vacant"), get("capacity")
     if vacant is not None and capacity is not None and vacant > capacity:
         return f"vacant spaces ({vacant}) exceed the capacity ({capacity})"
     return None
 
 
 def _occupied_within_capacity(record: Canonical) -> str | None:
-    occupied, capacity = record.values.get("occupied"), record.values.get("capacity")
+    get = record.values.get
+    occupied, capacity = get("occupied"), get("capacity")
     if occupied is not None and capacity is not None and occupied > capacity:
         return f"occupied spaces ({occupied}) exceed the capacity ({capacity})"
     return None
@@ -83,8 +96,9 @@ def _occupied_within_capacity(record: Canonical) -> str | None:
 
 def _counts_add_up(record: Canonical) -> str | None:
     values = record.values
-    occupied, vacant, capacity = (values.get(k) for k in ("occupied", "vacant", "capacity"))
-    if is_closed(values) or occupied is None or vacant is None or capacity is None:
+    get = values.get
+    occupied, vacant, capacity = get("occupied"), get("vacant"), get("capacity")
+    if occupied is None or vacant is None or capacity is None or is_closed(values):
         return None
     if occupied + vacant != capacity:
         return f"occupied ({occupied}) + vacant ({vacant}) is not the capacity ({capacity})"
@@ -93,10 +107,11 @@ def _counts_add_up(record: Canonical) -> str | None:
 
 def _occupancy_consistent(record: Canonical) -> str | None:
     values = record.values
-    occupancy, vacant, capacity = (values.get(k) for k in ("occupancy", "vacant", "capacity"))
-    if is_closed(values) or occupancy is None or vacant is None or not capacity:
+    get = values.get
+    occupancy, vacant, capacity = get("occupancy"), get("vacant"), get("capacity")
+    if occupancy is None or vacant is None or not capacity or "occupancy" in record.derived:
         return None
-    if "occupancy" in record.derived:
+    if is_closed(values):
         return None
     expected = 100.0 * (capacity - vacant) / capacity
     if abs(occupancy - expected) > OCCUPANCY_TOLERANCE:
@@ -108,7 +123,10 @@ def _occupancy_consistent(record: Canonical) -> str | None:
 
 
 def _has_count(record: Canonical) -> str | None:
-    if all(record.values.get(k) is None for k in ("vacant", "occupied", "occupancy", "status")):
+    get = record.values.get
+    if get("vacant") is None and get("occupied") is None and get("occupancy") is None and (
+        get("status") is None
+    ):
         return "the observation has no vacant, occupied, occupancy or status value"
     return None
 

@@ -29,28 +29,37 @@ def site_row(source: str, record: Canonical) -> dict[str, Any]:
 
 
 def observation_id(site_id: str, observed_at: datetime) -> str:
+    """``{site}@{UTC time to the second}``, e.g. ``gent:P01@20250101T120000Z``."""
     return f"{site_id}@{_utc_stamp(observed_at)}"
 
 
 @lru_cache(maxsize=4096)
 def _utc_stamp(observed_at: datetime) -> str:
-    """The id's time part. Cached: a feed reports many sites at the same few instants, and
-    converting and formatting a time costs more than the rest of the row."""
-    return f"{observed_at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    """The id's time part. Cached: a feed reports many sites at the same few instants.
+
+    Built with %-formatting rather than ``strftime``, which costs about three times as much.
+    Years before 1000 (which strftime does not pad on every platform) keep the strftime
+    rendering, so ids never change.
+    """
+    moment = observed_at if observed_at.tzinfo is UTC else observed_at.astimezone(UTC)
+    if moment.year < 1000:
+        return f"{moment:%Y%m%dT%H%M%SZ}"
+    return "%04d%02d%02dT%02d%02d%02dZ" % (  # noqa: UP031 (the fastest rendering)
+        moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second
+    )
 
 
 def observation_row(source: str, record: Canonical) -> dict[str, Any]:
     values = record.values
     site_id = stable_id(source, values["site"])
-    row = {term: values.get(term) for term in OCCUPANCY_ATTRIBUTES}
-    row.update(
-        id=observation_id(site_id, values["observed_at"]),
-        site_id=site_id,
-        source=source,
-        observed_at=values["observed_at"],
-        derived=sorted(record.derived),
-        received_at=datetime.now(UTC),
-    )
+    observed_at = values["observed_at"]
+    row = dict(zip(OCCUPANCY_ATTRIBUTES, map(values.get, OCCUPANCY_ATTRIBUTES), strict=True))
+    row["id"] = observation_id(site_id, observed_at)
+    row["site_id"] = site_id
+    row["source"] = source
+    row["observed_at"] = observed_at
+    row["derived"] = sorted(record.derived)
+    row["received_at"] = datetime.now(UTC)
     return row
 
 

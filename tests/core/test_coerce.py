@@ -206,6 +206,7 @@ def test_an_unsupported_crs_is_a_crs_error(crs: str) -> None:
     [("POINT EMPTY", "core.datatype", "a non-empty geometry"),
      ("not a geometry", "core.datatype", "a GeoJSON geometry, WKT, or longitude/latitude"),
      ({"type": "Point"}, "core.datatype", "a GeoJSON geometry, WKT, or longitude/latitude"),
+     ({"type": "Nope"}, "core.datatype", "a GeoJSON geometry, WKT, or longitude/latitude"),
      ('{"type": "Point", "coord', "core.datatype",
       "a GeoJSON geometry, WKT, or longitude/latitude"),
      (12, "core.datatype", "a GeoJSON geometry, WKT, or longitude/latitude")],

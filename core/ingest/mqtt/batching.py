@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
+from core.ingest.mqtt.handoff import HandOff
 from core.ingest.mqtt.message import Message
 from core.ingest.mqtt.metrics import ConsumerMetrics
 
@@ -47,7 +48,7 @@ class Writer:
 
     def __init__(
         self,
-        source: queue.Queue[Item],
+        source: HandOff[Item],
         handle_batch: BatchHandler,
         ack: Callable[[list[Item]], tuple[int, int]],
         stop: threading.Event,

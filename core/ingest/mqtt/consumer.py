@@ -2,8 +2,9 @@
 
 Three threads, one direction of flow:
 
-* paho's network thread only wraps each message and puts it on a bounded queue. When the
-  queue is full the put blocks (in short, re-checked waits): back-pressure, never a drop.
+* paho's network thread only wraps each message and puts it on a bounded queue
+  (:mod:`core.ingest.mqtt.handoff`). When the queue is full the put blocks (in short,
+  re-checked waits): back-pressure, never a drop.
 * the writer thread (:mod:`core.ingest.mqtt.batching`) takes up to ``batch_size`` messages,
   or what arrived within ``batch_latency``, and calls ``handle_batch``. Only when it returns
   are the messages acknowledged; if it raises, the same batch is retried with backoff.
@@ -33,6 +34,7 @@ import paho.mqtt.client as mqtt
 
 from core.ingest.mqtt.batching import BatchHandler, Item, Writer
 from core.ingest.mqtt.client import DEFAULT_SESSION_EXPIRY, BrokerConnection
+from core.ingest.mqtt.handoff import HandOff
 from core.ingest.mqtt.message import Message
 from core.ingest.mqtt.metrics import ConsumerMetrics
 from core.ingest.mqtt.url import BrokerConfig
@@ -78,7 +80,7 @@ class MqttConsumer:
             raise ValueError("batch_latency and retry_delay must be > 0, max >= retry_delay")
         self.config = config
         self.metrics = ConsumerMetrics()
-        self._queue: queue.Queue[Item] = queue.Queue(maxsize=queue_size)
+        self._queue: HandOff[Item] = HandOff(queue_size)
         self._accepting = threading.Event()
         self._stop_requested = threading.Event()
         self._subscribed = threading.Event()
@@ -179,13 +181,9 @@ class MqttConsumer:
         if not self._accepting.is_set():
             self.metrics.dropped_on_stop()  # not acked: the broker redelivers it next session
             return
+        # Positional: this runs for every message, on the thread paho reads the socket with.
         message = Message(
-            topic=raw.topic,
-            payload=bytes(raw.payload),
-            qos=raw.qos,
-            retain=bool(raw.retain),
-            mid=raw.mid,
-            received_at=datetime.now(UTC),
+            raw.topic, bytes(raw.payload), raw.qos, bool(raw.retain), raw.mid, datetime.now(UTC)
         )
         item = Item(message, self._generation, time.monotonic())
         try:
@@ -239,13 +237,16 @@ class MqttConsumer:
     def _ack(self, items: list[Item]) -> tuple[int, int]:
         """Ack the QoS>0 messages received on the current connection; (acked, stale)."""
         acked = stale = 0
+        ack = self._connection.ack
         with self._ack_lock:
+            generation = self._generation
             for item in items:
-                if item.message.qos == 0:
+                message = item.message
+                if message.qos == 0:
                     continue
-                if item.generation != self._generation:
+                if item.generation != generation:
                     stale += 1  # its connection is gone; the broker redelivers it
                     continue
-                self._connection.ack(item.message.mid, item.message.qos)
+                ack(message.mid, message.qos)
                 acked += 1
         return acked, stale

@@ -8,13 +8,16 @@ acknowledgement) and is not an identity of the message: a redelivery may carry a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
-    """One received message; ``received_at`` is timezone-aware UTC."""
+class Message(NamedTuple):
+    """One received message; ``received_at`` is timezone-aware UTC.
+
+    A named tuple rather than a frozen dataclass: as immutable, and several times cheaper to
+    make, which matters on paho's network thread, where one is made per message.
+    """
 
     topic: str
     payload: bytes

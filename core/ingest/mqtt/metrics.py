@@ -38,8 +38,12 @@ class ConsumerMetrics:
         self._counts = _Counts()
 
     def received(self) -> None:
-        with self._lock:
-            self._counts.received += 1
+        """Count a queued message; called per message, by paho's network thread only.
+
+        Without the lock: no other thread writes this counter, and under the GIL a reader sees
+        either the old or the new value, never a torn one.
+        """
+        self._counts.received += 1
 
     def backpressure_wait(self) -> None:
         with self._lock:
