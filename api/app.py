@@ -20,6 +20,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from api.catalogue import Catalogue
 from api.errors import install_error_handlers
+from api.hot_routes import HotRoutes
 from api.http_cache import ConditionalGetMiddleware
 from api.middleware import GzipWhenAccepted, OpenCors
 from api.openapi import install_openapi_30
@@ -122,11 +123,12 @@ EXPOSED_HEADERS = ["ETag", "Last-Modified", "Link", "Content-Crs", "Cache-Contro
 
 
 def install_http_middleware(app: FastAPI, settings: ApiSettings) -> None:
-    """The NUL guard innermost, then validators and 304s (over the exact bytes), then CORS,
-    then gzip outermost.
+    """The two busiest routes' shortcut innermost (:mod:`api.hot_routes`), then the NUL guard,
+    then validators and 304s (over the exact bytes), then CORS, then gzip outermost.
 
     Reading open data needs no credentials, so GET is allowed from any origin.
     """
+    app.add_middleware(HotRoutes)
     app.add_middleware(RejectNulCharacters)
     app.add_middleware(ConditionalGetMiddleware, default_max_age=settings.api_max_age)
     app.add_middleware(

@@ -19,9 +19,20 @@ _LICENCES = {
 
 
 def base_url(request: Request, settings: ApiSettings) -> str:
-    """``settings.public_url`` when set (behind a proxy), else the URL the request came to."""
-    base = settings.public_url or str(request.base_url)
-    return base.rstrip("/")
+    """``settings.public_url`` when set (behind a proxy), else the URL the request came to.
+
+    The latter is kept in the request's scope: a page's links ask for it a dozen times.
+    """
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    base = request.scope.get(_BASE_URL)
+    if base is None:
+        base = request.scope[_BASE_URL] = str(request.base_url).rstrip("/")
+    return str(base)
+
+
+#: Where :func:`base_url` keeps the request's own base URL (namespaced, as ASGI asks).
+_BASE_URL = "stadspuls.base_url"
 
 
 def segment(value: str) -> str:

@@ -1,13 +1,15 @@
 """The cheap paths of the hot requests keep the documented behaviour.
 
 Page statements kept by shape bind each request's own bbox, limit and offset; a feature by id
-on PostGIS is read on the event loop's connections; CORS and gzip skip their work only when
+on PostGIS is read on the event loop's connections; both are dispatched without the router
+and answer as the routes did; CORS and gzip skip their work only when
 they have none; links quote as ``urlencode`` does; a serving process freezes its start-up
 objects out of the garbage collector's way.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -16,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.hot_routes import HotRoutes, route_path
 from api.links import query_string
 from api.middleware import with_vary
 from api.page_statements import PAGES
@@ -153,3 +156,50 @@ def test_a_serving_process_freezes_its_start_up_objects(registry: Registry, tmp_
             assert client.get("/").status_code == 200
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/collections/parking-sites/items"),
+        ("GET", "/collections/parking-sites/items/"),
+        ("GET", "/collections/parking-sites/items/x/history"),
+        ("GET", "/collections/parking-sites"),
+        ("OPTIONS", "/collections/parking-sites/items"),
+    ],
+)
+def test_other_requests_go_on_to_the_router(method: str, path: str) -> None:
+    seen: list[str] = []
+
+    async def router(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+
+    scope = {"type": "http", "method": method, "path": path, "root_path": "", "headers": []}
+    asyncio.run(HotRoutes(router)(scope, _never, _never))
+    assert seen == [path]
+
+
+async def _never(*_: Any) -> Any:
+    raise AssertionError("not called")
+
+
+def test_the_route_path_is_below_the_root_path() -> None:
+    assert route_path({"path": "/api/collections/a/items", "root_path": "/api"}) == (
+        "/collections/a/items"
+    )
+    assert route_path({"path": "/apix/collections", "root_path": "/api"}) == "/apix/collections"
+    assert route_path({"path": "/collections", "root_path": ""}) == "/collections"
+
+
+def test_the_shortcut_answers_as_the_routes_did(client: TestClient) -> None:
+    get = client.get(f"{SITES}/{KOUTER}", headers={"accept-encoding": "identity"})
+    head = client.head(f"{SITES}/{KOUTER}", headers={"accept-encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-type"] == get.headers["content-type"] == "application/geo+json"
+    unknown = client.get("/collections/nope/items")
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"] == "application/problem+json"
+    invalid = client.get(f"{SITES}?limit=zero")
+    assert invalid.status_code == 400 and invalid.json()["parameter"] == "limit"
+    assert client.post(SITES).status_code == 405
