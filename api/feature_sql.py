@@ -30,8 +30,6 @@ from api.crs import CRS84, Crs
 
 #: What a JSON null is as text.
 NULL: sa.ColumnElement[str] = sa.literal_column("'null'", sa.Text)
-#: Types whose values ``to_json`` writes exactly as the Python path does.
-_AS_IS = (sa.String, sa.Integer, sa.Boolean)
 
 
 def feature_text(
@@ -78,7 +76,7 @@ def value_json(column: sa.ColumnElement[Any]) -> sa.ColumnElement[str] | None:
         )
         infinite = number.in_([sa.literal_column(f"'{v}'::float8")
                                for v in ("NaN", "Infinity", "-Infinity")])
-        written = sa.cast(sa.func.to_json(number), sa.Text)
+        written = sa.cast(number, sa.Text)  # what to_json writes, without building a json
         integral = sa.and_(number == sa.func.trunc(number), sa.func.abs(number) < 1e15)
         return sa.case(
             (infinite, sa.null()),
@@ -87,8 +85,10 @@ def value_json(column: sa.ColumnElement[Any]) -> sa.ColumnElement[str] | None:
         )
     if isinstance(type_, sa.JSON):
         return sa.cast(column, sa.Text)
-    if isinstance(type_, (*_AS_IS, sa.Date)):
-        return sa.cast(sa.func.to_json(column), sa.Text)
+    if isinstance(type_, sa.Integer | sa.Boolean):
+        return sa.cast(column, sa.Text)  # 42, true, false: JSON as PostgreSQL writes them
+    if isinstance(type_, sa.String | sa.Date):
+        return sa.cast(sa.func.to_json(column), sa.Text)  # quoted and escaped
     return None
 
 
@@ -121,14 +121,13 @@ def items_feature_text(
 
 def _rfc3339(column: sa.ColumnElement[Any], *, aware: bool) -> sa.ColumnElement[str]:
     """``"2026-11-04T12:00:00Z"``, with ``.ffffff`` only when there are microseconds, as
-    ``datetime.isoformat`` writes; a naive column already holds UTC (the storage convention)."""
+    ``datetime.isoformat`` writes; a naive column already holds UTC (the storage convention).
+    One ``to_char`` with microseconds, and ``.000000`` dropped (the format has one dot)."""
     utc = sa.func.timezone("UTC", column) if aware else column
-    whole = sa.func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS')
-    fraction = sa.case(
-        (utc == sa.func.date_trunc("second", utc), _text("")),
-        else_=sa.func.to_char(utc, ".US"),
+    written = sa.func.replace(
+        sa.func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS.US'), _text(".000000"), _text("")
     )
-    return _text('"').op("||")(whole).op("||")(fraction).op("||")(_text('Z"'))  # NULL stays NULL
+    return _text('"').op("||")(written).op("||")(_text('Z"'))  # NULL stays NULL
 
 
 def _or_null(value: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
