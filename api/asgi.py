@@ -12,4 +12,4 @@ from core.settings import ApiSettings, DatabaseSettings
 
 
 def app_factory() -> FastAPI:
-    return create_app(ApiSettings(), DatabaseSettings())
+    return create_app(ApiSettings(), DatabaseSettings(), freeze_gc=True)

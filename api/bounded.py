@@ -36,15 +36,16 @@ def page_statement(
     conditions: Sequence[sa.ColumnElement[bool]],
     keys: Sequence[paging.Key],
     *,
-    limit: int,
-    offset: int,
+    rows_offset: tuple[sa.ColumnElement[int], sa.ColumnElement[int]],
     cursor: paging.Cursor | None,
     bound: int,
 ) -> sa.Select[Any]:
     """``columns`` of the page's rows, their keys ``__key<n>``, and the count of matches.
 
-    ``keys`` end with the (unique) id, which is what joins the page back to ``source``. The
-    count is that of all matches up to ``bound + 1``, whatever the cursor. A page without rows
+    ``rows_offset`` are the page's LIMIT (one row more than it holds) and OFFSET, as SQL
+    (bound parameters, see :mod:`api.page_statements`). ``keys`` end with the (unique) id,
+    which is what joins the page back to ``source``. The count is that of all matches up to
+    ``bound + 1``, whatever the cursor. A page without rows
     yields no row, so no count either: on a first page that means no match at all, after a
     cursor or offset it may also mean that the page lies beyond the first ``bound + 1``.
     """
@@ -66,8 +67,8 @@ def page_statement(
         page_keys = page_keys.where(paging.beyond(fenced, cursor))
     page = (
         page_keys.order_by(*paging.order_by(fenced, backwards=backwards))
-        .limit(limit + 1)
-        .offset(offset)
+        .limit(rows_offset[0])
+        .offset(rows_offset[1])
         .subquery("page")
     )
     ordered = [

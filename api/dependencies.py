@@ -8,7 +8,6 @@ from fastapi import Depends, Path, Request
 from sqlalchemy import Engine
 
 from api.catalogue import Catalogue
-from api.params import ItemsQuery, parse_items_query
 from core.pilot import Collection, Registry
 from core.settings import ApiSettings, IntakeSettings
 
@@ -40,25 +39,18 @@ RegistryDep = Annotated[Registry, Depends(get_registry)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 
 
-async def get_collection(
-    catalogue: CatalogueDep,
-    collection_id: Annotated[
-        str, Path(alias="collectionId", description="The id of a collection, see /collections.")
-    ],
-) -> Collection:
+CollectionIdPath = Annotated[
+    str, Path(alias="collectionId", description="The id of a collection, see /collections.")
+]
+
+
+async def get_collection(catalogue: CatalogueDep, collection_id: CollectionIdPath) -> Collection:
     return catalogue.get(collection_id)
 
 
 CollectionDep = Annotated[Collection, Depends(get_collection)]
 
 
-async def get_items_query(
-    request: Request, settings: SettingsDep, collection: CollectionDep
-) -> ItemsQuery:
-    return parse_items_query(request.query_params.multi_items(), settings, collection.queryables)
-
-
-ItemsQueryDep = Annotated[ItemsQuery, Depends(get_items_query)]
 FeatureIdPath = Annotated[
     str, Path(alias="featureId", description="The id of a feature of the collection.")
 ]

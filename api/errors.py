@@ -84,7 +84,8 @@ def problem(
     return ProblemResponse(body, status_code=status, headers=headers)
 
 
-async def _domain_error(request: Request, error: Exception) -> ProblemResponse:
+async def domain_error(request: Request, error: Exception) -> ProblemResponse:
+    """The problem for a domain error, by :data:`STATUS`."""
     assert isinstance(error, StadspulsError)
     status = status_of(error)
     path = request.url.path
@@ -132,7 +133,7 @@ async def _unexpected_error(request: Request, error: Exception) -> ProblemRespon
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(StadspulsError, _domain_error)
+    app.add_exception_handler(StadspulsError, domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.dialects.postgresql import JSON as PG_JSON
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 
-from api import bounded, paging, values
+from api import bounded, feature_sql, page_statements, paging, values
 from api.cql2.sql import QUERYABLE_KINDS, FilterContext, to_sql
 from api.crs import CRS84, Crs, box_to_storage, from_storage
 from api.params import BBox, ItemsQuery, TimeFilter
@@ -36,8 +36,9 @@ from core.pilot import Collection
 GeometryForm = Literal["geojson", "shapely"]
 
 
-#: The one-feature statements, and the name of their bound id.
-BY_ID = StatementCache()
+#: The one-feature statements, the same compiled to SQL text, and the name of their bound id.
+BY_ID: StatementCache[sa.Select[Any]] = StatementCache()
+BY_ID_SQL: StatementCache[tuple[str, dict[str, Any]]] = StatementCache()
 FEATURE_ID = "feature_id"
 
 #: At most this many matches are sorted apart from the key order when counting is not capped
@@ -56,10 +57,18 @@ class Counting:
 
 @dataclass(frozen=True)
 class FeaturePage:
+    """A page's features as dicts or, from a source in ``text`` mode, as GeoJSON ``texts``
+    (and ``features`` empty)."""
+
     features: list[dict[str, Any]]
     number_matched: int | None
     next_cursor: str | None
     prev_cursor: str | None
+    texts: list[str] | None = None
+
+    @property
+    def returned(self) -> int:
+        return len(self.texts) if self.texts is not None else len(self.features)
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,10 @@ class FeatureSource:
         geometry_form: GeometryForm = "geojson",
         select: Sequence[str] | None = None,
         skip_geometry: bool = False,
+        text: bool = False,
     ) -> None:
+        """``text``: on PostGIS, for GeoJSON, have PostgreSQL write each feature's JSON text
+        (:mod:`api.feature_sql`); :attr:`text` says whether it could."""
         self.collection = collection
         self.postgres = postgres
         self.crs = crs
@@ -96,10 +108,16 @@ class FeatureSource:
         bbox = tuple(self.source.c[name] for name in collection.bbox_columns)
         self.spatial = SpatialSql(self.geometry, bbox, postgres=postgres)  # type: ignore[arg-type]
         self.properties = self._selected(select)
-        self._converters = [
-            (name, convert) for name in self.properties
-            if (convert := values.converter(self.source.c[name].type)) is not None
-        ]
+        self._converters = _converters(self.source, self.properties)
+        self._feature_sql = None
+        if text and postgres and geometry_form == "geojson":
+            self._feature_sql = feature_sql.items_feature_text(
+                self.source, collection.id_column, collection.geometry_column, crs,
+                skip_geometry, self.properties,
+            )
+        self.text = self._feature_sql is not None
+        #: How many leading columns of a row make the feature (the rest are paging keys).
+        self.width = 2 if self.text else 2 + len(self.properties)
 
     def _selected(self, select: Sequence[str] | None) -> tuple[str, ...]:
         if select is None:
@@ -142,9 +160,10 @@ class FeatureSource:
         }
 
     def _bbox(self, bbox: BBox, crs: Crs) -> sa.ColumnElement[bool]:
-        corners = (bbox.minx, bbox.miny, bbox.maxx, bbox.maxy)
+        """In CRS84 the corners are bound per request (:mod:`api.page_statements`)."""
         if crs.is_storage:
-            return self.spatial.intersects_box(*corners)
+            return self.spatial.intersects_box(*page_statements.bound_bbox())
+        corners = (bbox.minx, bbox.miny, bbox.maxx, bbox.maxy)
         return self.spatial.relate("s_intersects", box_to_storage(corners, crs))
 
     def _time(self, time: TimeFilter) -> list[sa.ColumnElement[bool]]:
@@ -186,14 +205,11 @@ class FeatureSource:
             return sa.null()
         if not (self.postgres and self.geometry_form == "geojson"):
             return self.geometry
-        geometry: sa.ColumnElement[Any] = self.geometry
-        if self.crs.srid != CRS84.srid:
-            geometry = sa.func.ST_Transform(geometry, self.crs.srid)
-        if self.crs.lat_first:
-            geometry = sa.func.ST_FlipCoordinates(geometry)
-        return sa.cast(sa.func.ST_AsGeoJSON(geometry, 9, 0), PG_JSON)
+        return sa.cast(feature_sql.geojson(self.geometry, self.crs), PG_JSON)
 
     def _columns(self) -> list[sa.ColumnElement[Any]]:
+        if self._feature_sql is not None:
+            return [self.id, self._feature_sql.label("__feature")]
         properties = [self.source.c[name] for name in self.properties]
         return [self.id, self._geometry_column().label("__geometry"), *properties]
 
@@ -201,11 +217,10 @@ class FeatureSource:
         self,
         conditions: Sequence[sa.ColumnElement[bool]],
         keys: Sequence[paging.Key],
-        limit: int,
-        offset: int,
         cursor: paging.Cursor | None,
     ) -> sa.Select[Any]:
-        """One row more than the page holds, so whether there is more needs no count."""
+        """One row more than the page holds, so whether there is more needs no count; the
+        limit and offset are bound (:mod:`api.page_statements`)."""
         backwards = cursor is not None and cursor.backwards
         where = list(conditions)
         if cursor is not None:
@@ -213,7 +228,8 @@ class FeatureSource:
         key_columns = [key.column.label(f"__key{k}") for k, key in enumerate(keys)]
         statement = sa.select(*self._columns(), *key_columns).where(*where)
         statement = statement.order_by(*paging.order_by(keys, backwards=backwards))
-        return statement.limit(limit + 1).offset(offset)
+        rows, offset = page_statements.bound_rows()
+        return statement.limit(rows).offset(offset)
 
     def count_statement(
         self, conditions: Sequence[sa.ColumnElement[bool]], cap: int | None
@@ -228,34 +244,76 @@ class FeatureSource:
 
     def _by_id(self) -> sa.Select[Any]:
         """:meth:`feature_statement` with the id bound at execution, built once per shape."""
-        shape = (self.collection.query, self.collection.id_column,
-                 self.collection.geometry_column, self.properties, self.postgres, self.crs,
-                 self.geometry_form, self.skip_geometry)
-        return BY_ID.get(shape, lambda: sa.select(*self._columns()).where(
+        return BY_ID.get(self._shape(), lambda: sa.select(*self._columns()).where(
             self.id == sa.bindparam(FEATURE_ID, type_=self.id.type)
         ))
+
+    def by_id_sql(self, dialect: Dialect) -> tuple[str, dict[str, Any]]:
+        """:meth:`_by_id` as the driver's SQL text and parameters (set :data:`FEATURE_ID`
+        in a copy), for reading without SQLAlchemy's per-execution work (:mod:`api.pg_reads`).
+
+        Only for statements whose parameters need no bind processing: the id column's type
+        is a plain string or integer (which is what the fast path is offered for).
+        """
+        def build() -> tuple[str, dict[str, Any]]:
+            compiled = self._by_id().compile(dialect=dialect)
+            return str(compiled), dict(compiled.params)
+
+        return BY_ID_SQL.get((self._shape(), dialect.name), build)
+
+    def plain_id(self, dialect: Dialect) -> bool:
+        """Whether the id binds as it is, a string without conversion (see :meth:`by_id_sql`)."""
+        type_ = self.id.type
+        return (
+            isinstance(getattr(type_, "impl_instance", type_), sa.String)
+            and type_.bind_processor(dialect) is None
+        )
+
+    def _shape(self) -> tuple[Any, ...]:
+        """What the one-feature statement depends on."""
+        return (self.collection.query, self.collection.id_column,
+                self.collection.geometry_column, self.properties, self.postgres, self.crs,
+                self.geometry_form, self.skip_geometry, self.text)
 
     # -- execution ---------------------------------------------------------------------------
 
     def fetch_page(
         self, conn: Connection, query: ItemsQuery, counting: Counting = Counting()
     ) -> FeaturePage:
-        conditions = self.filters(query)
         keys = self.keys(query)
         page = query.page
         cursor = None if page.cursor is None else paging.decode(page.cursor, keys, query.sortby)
         first_page = cursor is None and page.offset == 0
-        probe = self._probe(conn, conditions, keys, query, cursor, counting)
+        bound = counting.cap if counting.mode == "capped" else BOUND
+        values = page_statements.bound_values(query)
+        statements = page_statements.Statements(
+            page_statements.shape_key(self._shape(), query, cursor, bound)
+        )
+        built: list[list[sa.ColumnElement[bool]]] = []
+
+        def conditions() -> list[sa.ColumnElement[bool]]:
+            if not built:
+                built.append(self.filters(query))
+            return built[0]
+
+        probe = None
+        if filtered(query):
+            probe = self._probe(conn, statements.get("probe", lambda: bounded.page_statement(
+                self._columns(), self.source, self.id, conditions(), keys,
+                rows_offset=page_statements.bound_rows(), cursor=cursor, bound=bound,
+            )), values, first_page, counting, bound)
         rows = probe.rows if probe is not None else None
         if rows is None:
-            statement = self.page_statement(conditions, keys, page.limit, page.offset, cursor)
-            rows = list(conn.execute(statement).all())
+            statement = statements.get(
+                "walk", lambda: self.page_statement(conditions(), keys, cursor)
+            )
+            rows = list(conn.execute(statement, values).all())
         more = len(rows) > page.limit
         rows = rows[: page.limit]
         backwards = cursor is not None and cursor.backwards
         if backwards:
             rows.reverse()
-        width = 2 + len(self.properties)
+        width = self.width
 
         def token(row: Sequence[Any], back: bool) -> str:
             return paging.encode(row[width : width + len(keys)], backwards=back,
@@ -265,35 +323,36 @@ class FeatureSource:
         before = rows and ((cursor is not None or page.offset > 0) if not backwards else more)
         if probe is not None and probe.counted:
             matched = probe.matched
+        elif counting.mode == "off":
+            matched = None
+        elif first_page and not more:
+            matched = len(rows)  # the whole result is on this page: counted for free
         else:
-            matched = self._count(conn, conditions, counting, len(rows), more, first_page)
+            cap = None if counting.mode == "exact" else counting.cap
+            count = statements.get(f"count{cap}", lambda: self.count_statement(conditions(), cap))
+            matched = int(conn.execute(count, values).scalar_one())
+            matched = None if cap is not None and matched > cap else matched
         return FeaturePage(
-            features=[self.render(row[:width]) for row in rows],
+            features=[] if self.text else [self.render(row[:width]) for row in rows],
             number_matched=None if counting.mode == "off" else matched,
             next_cursor=token(rows[-1], False) if after else None,
             prev_cursor=token(rows[0], True) if before else None,
+            texts=[row[1] for row in rows] if self.text else None,
         )
 
     def _probe(
         self,
         conn: Connection,
-        conditions: Sequence[sa.ColumnElement[bool]],
-        keys: Sequence[paging.Key],
-        query: ItemsQuery,
-        cursor: paging.Cursor | None,
+        statement: sa.Select[Any],
+        values: dict[str, Any],
+        first_page: bool,
         counting: Counting,
-    ) -> Probe | None:
-        """A filtered page the way :mod:`api.bounded` finds it; ``None`` without a filter."""
-        if not conditions:
-            return None
-        bound = counting.cap if counting.mode == "capped" else BOUND
-        statement = bounded.page_statement(
-            self._columns(), self.source, self.id, conditions, keys,
-            limit=query.page.limit, offset=query.page.offset, cursor=cursor, bound=bound,
-        )
-        rows = list(conn.execute(statement).all())
+        bound: int,
+    ) -> Probe:
+        """A filtered page the way :mod:`api.bounded` finds it."""
+        rows = list(conn.execute(statement, values).all())
         if not rows:
-            if cursor is None and query.page.offset == 0:
+            if first_page:
                 return Probe(rows, 0, counted=True)  # not a single match
             # Past the end of the matches, or of the first bound + 1 of many: no row says
             # which, so walk the key order (and count apart if asked).
@@ -304,28 +363,21 @@ class FeatureSource:
         # Too many to sort apart: walk the key order. Capped counting omits the number now.
         return Probe(None, None, counted=counting.mode != "exact")
 
-    def _count(
-        self,
-        conn: Connection,
-        conditions: Sequence[sa.ColumnElement[bool]],
-        counting: Counting,
-        returned: int,
-        more: bool,
-        first_page: bool,
-    ) -> int | None:
-        if counting.mode == "off":
-            return None
-        if first_page and not more:
-            return returned  # the whole result is on this page: counted for free
-        cap = None if counting.mode == "exact" else counting.cap
-        matched = int(conn.execute(self.count_statement(conditions, cap)).scalar_one())
-        return None if cap is not None and matched > cap else matched
-
     def fetch_feature(self, conn: Connection, feature_id: str) -> dict[str, Any]:
+        return self.render(self._feature_row(conn, feature_id))
+
+    def fetch_feature_text(self, conn: Connection, feature_id: str) -> str:
+        """The feature's GeoJSON text, written by PostgreSQL (a source in ``text`` mode)."""
+        return str(self._feature_row(conn, feature_id)[1])
+
+    def _feature_row(self, conn: Connection, feature_id: str) -> Sequence[Any]:
         row = conn.execute(self._by_id(), {FEATURE_ID: feature_id}).first()
         if row is None:
-            raise NotFound(f"the collection '{self.collection.id}' has no feature '{feature_id}'")
-        return self.render(row)
+            raise self.not_found(feature_id)
+        return row
+
+    def not_found(self, feature_id: str) -> NotFound:
+        return NotFound(f"the collection '{self.collection.id}' has no feature '{feature_id}'")
 
     def render(self, row: Sequence[Any]) -> dict[str, Any]:
         """A GeoJSON-shaped feature from ``(id, geometry, *properties)``.
@@ -355,6 +407,23 @@ class FeatureSource:
             if value is not None:
                 properties[name] = convert(value)
         return properties
+
+
+@lru_cache(maxsize=256)
+def _converters(
+    source: sa.Subquery, properties: tuple[str, ...]
+) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """The properties whose values need converting to JSON, and how (see :mod:`api.values`)."""
+    return tuple(
+        (name, convert) for name in properties
+        if (convert := values.converter(source.c[name].type)) is not None
+    )
+
+
+def filtered(query: ItemsQuery) -> bool:
+    """Whether :meth:`FeatureSource.filters` has any condition for this query."""
+    return (query.bbox is not None or query.time is not None or bool(query.equals)
+            or query.filter is not None)
 
 
 @lru_cache(maxsize=256)

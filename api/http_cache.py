@@ -18,9 +18,9 @@ import hashlib
 from collections import OrderedDict
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 from threading import Lock
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: How many URLs' modification times are remembered.
@@ -49,11 +49,16 @@ class FirstSeen:
 
 
 class ConditionalGetMiddleware:
-    """Adds validators and a default Cache-Control to 200 GETs; answers 304 when they match."""
+    """Adds validators and a default Cache-Control to 200 GETs; answers 304 when they match.
+
+    Works on the raw header lists: building header objects for every response cost more
+    than the rest of this middleware on small responses.
+    """
 
     def __init__(self, app: ASGIApp, default_max_age: int = 60) -> None:
         self.app = app
         self.default_max_age = default_max_age
+        self.default_cache_control = f"public, max-age={default_max_age}".encode("latin-1")
         self.first_seen = FirstSeen()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,10 +74,10 @@ class ConditionalGetMiddleware:
             nonlocal start, streaming, dropping
             if message["type"] == "http.response.start":
                 start = message
-                headers = Headers(raw=message["headers"])
-                if message["status"] == 200 and "etag" in headers:
+                etag = _header(message["headers"], b"etag")
+                if message["status"] == 200 and etag is not None:
                     streaming = True
-                    dropping = await self._start(scope, message, headers["etag"], send)
+                    dropping = await self._start(scope, message, etag, send)
                 return
             if message["type"] == "http.response.body":
                 if streaming:
@@ -93,8 +98,8 @@ class ConditionalGetMiddleware:
             await send(start)
             await send({"type": "http.response.body", "body": body})
             return
-        headers = Headers(raw=start["headers"])
-        etag = headers.get("etag") or _etag(body, headers.get("content-type", ""))
+        raw = start["headers"]
+        etag = _header(raw, b"etag") or _etag(body, _header(raw, b"content-type") or "")
         if not await self._start(scope, start, etag, send):
             await send({"type": "http.response.body", "body": body})
 
@@ -104,22 +109,53 @@ class ConditionalGetMiddleware:
         Needs only the ETag, so a route that computes its own (a download, hashed as it was
         written) can stream a body of any size through.
         """
-        headers = MutableHeaders(raw=list(start["headers"]))
-        request = Headers(scope=scope)
+        request = _request_headers(scope["headers"])
         url = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
-        modified = self.first_seen.modified(f"{url} {request.get('accept', '')}", etag)
-        headers["ETag"] = etag
-        headers["Last-Modified"] = format_datetime(modified, usegmt=True)
-        headers.setdefault("Cache-Control", f"public, max-age={self.default_max_age}")
-        headers["Vary"] = "Accept, Accept-Encoding"
+        modified = self.first_seen.modified(f"{url} {request.get(b'accept', '')}", etag)
+        headers = [(k, v) for k, v in start["headers"] if k.lower() not in _REPLACED]
+        headers += [(b"etag", etag.encode("latin-1")),
+                    (b"last-modified", _http_date(modified))]
+        if not any(k.lower() == b"cache-control" for k, _ in headers):
+            headers.append((b"cache-control", self.default_cache_control))
+        headers.append((b"vary", b"Accept, Accept-Encoding"))
         if _not_modified(request, etag, modified):
-            kept = {"etag", "last-modified", "cache-control", "vary", "content-crs", "link"}
-            raw = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in kept]
-            await send({"type": "http.response.start", "status": 304, "headers": raw})
+            kept = [(k, v) for k, v in headers if k.lower() in _KEPT_IN_304]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return True
-        await send({**start, "headers": headers.raw})
+        await send({**start, "headers": headers})
         return False
+
+
+#: Response headers this middleware writes itself, and those a 304 keeps.
+_REPLACED = frozenset((b"etag", b"last-modified", b"vary"))
+_KEPT_IN_304 = frozenset(
+    (b"etag", b"last-modified", b"cache-control", b"vary", b"content-crs", b"link")
+)
+#: The request headers the validators read.
+_CONDITIONAL = frozenset((b"accept", b"if-none-match", b"if-modified-since"))
+
+
+def _header(raw: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    for key, value in raw:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _request_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, str]:
+    """The first value of each header the validators read (ASGI names are lower case)."""
+    found: dict[bytes, str] = {}
+    for key, value in raw:
+        if key in _CONDITIONAL and key not in found:
+            found[key] = value.decode("latin-1")
+    return found
+
+
+@lru_cache(maxsize=64)
+def _http_date(moment: datetime) -> bytes:
+    """An IMF-fixdate; the same few seconds recur on every response, so they are remembered."""
+    return format_datetime(moment, usegmt=True).encode("latin-1")
 
 
 def _etag(body: bytes, media_type: str) -> str:
@@ -128,12 +164,12 @@ def _etag(body: bytes, media_type: str) -> str:
     return f'W/"{digest.hexdigest()}"'
 
 
-def _not_modified(request: Headers, etag: str, modified: datetime) -> bool:
-    if_none_match = request.get("if-none-match")
+def _not_modified(request: dict[bytes, str], etag: str, modified: datetime) -> bool:
+    if_none_match = request.get(b"if-none-match")
     if if_none_match is not None:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return "*" in tags or etag.removeprefix("W/") in tags
-    if_modified_since = request.get("if-modified-since")
+    if_modified_since = request.get(b"if-modified-since")
     if if_modified_since is None:
         return False
     try:

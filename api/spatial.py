@@ -17,6 +17,9 @@ from shapely.geometry.base import BaseGeometry
 
 from core.geometry_type import SRID
 
+#: A bbox corner coordinate: a number, or SQL that yields one (a bound parameter).
+Coordinate = float | sa.ColumnElement[float]
+
 #: CQL2 function → (PostGIS function, sp_relate predicate); every one but disjoint implies
 #: that the two bounding boxes overlap, which is what lets SQLite prefilter on them.
 RELATIONS = {
@@ -53,9 +56,12 @@ class SpatialSql:
         self.postgres = postgres
 
     def intersects_box(
-        self, minx: float, miny: float, maxx: float, maxy: float
+        self, minx: Coordinate, miny: Coordinate, maxx: Coordinate, maxy: Coordinate
     ) -> sa.ColumnElement[bool]:
-        """The ``bbox`` parameter in CRS84: an envelope PostGIS indexes, the boxes on SQLite."""
+        """The ``bbox`` parameter in CRS84: an envelope PostGIS indexes, the boxes on SQLite.
+
+        The corners are numbers or SQL (bound parameters, see :mod:`api.page_statements`).
+        """
         if self.postgres:
             envelope = sa.func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID)
             return sa.func.ST_Intersects(self.geometry, envelope, type_=sa.Boolean)
@@ -94,7 +100,7 @@ class SpatialSql:
         return sa.and_(*self._boxes_overlap(near), exact)
 
     def _boxes_overlap(
-        self, bounds: tuple[float, float, float, float]
+        self, bounds: tuple[Coordinate, Coordinate, Coordinate, Coordinate]
     ) -> list[sa.ColumnElement[bool]]:
         minx, miny, maxx, maxy = self.bbox
         return [minx <= bounds[2], maxx >= bounds[0], miny <= bounds[3], maxy >= bounds[1]]

@@ -13,18 +13,20 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
-from typing import Any
+from typing import Generic, TypeVar
 
-import sqlalchemy as sa
+T = TypeVar("T")
 
 
-class StatementCache:
+class StatementCache(Generic[T]):
+    """Statements (or their compiled SQL) by shape, least recently used out."""
+
     def __init__(self, size: int = 256) -> None:
-        self._statements: OrderedDict[Hashable, sa.Select[Any]] = OrderedDict()
+        self._statements: OrderedDict[Hashable, T] = OrderedDict()
         self._size = size
         self._lock = Lock()
 
-    def get(self, key: Hashable, build: Callable[[], sa.Select[Any]]) -> sa.Select[Any]:
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
         with self._lock:
             statement = self._statements.get(key)
             if statement is not None:
@@ -36,6 +38,10 @@ class StatementCache:
             while len(self._statements) > self._size:
                 self._statements.popitem(last=False)
         return statement
+
+    def clear(self) -> None:
+        with self._lock:
+            self._statements.clear()
 
     def __len__(self) -> int:
         return len(self._statements)

@@ -9,49 +9,50 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
-from api import encoders
+from api import encoders, geojson_text
 from api.alternates import alternate_links, html_page_url, label
 from api.cache_policy import max_age, window_cache_control
+from api.catalogue import Catalogue
 from api.crs import CRS84, parse_crs
-from api.dependencies import (
-    CatalogueDep,
-    CollectionDep,
-    EngineDep,
-    FeatureIdPath,
-    ItemsQueryDep,
-    RegistryDep,
-    SettingsDep,
-)
-from api.features import Counting, FeaturePage, FeatureSource, read_only, rfc3339
-from api.formats import CSV, FEATURE_FORMATS, HTML, JSONLD, Format, negotiate
+from api.dependencies import CollectionIdPath, FeatureIdPath
+from api.features import FEATURE_ID, Counting, FeaturePage, FeatureSource, read_only, rfc3339
+from api.formats import CSV, FEATURE_FORMATS, GEOJSON, HTML, JSONLD, Format, negotiate
 from api.formats import JSON as JSON_FORMAT
 from api.linked_data import context
 from api.links import href, link
 from api.openapi_params import item_openapi_parameters, items_openapi_parameters
 from api.pages.layout import html_response
 from api.pages.resources import item_page, items_page
-from api.params import ITEM_PARAMETERS, ItemsQuery, parse_boolean, parse_names
+from api.params import (
+    ITEM_PARAMETERS,
+    ItemsQuery,
+    parse_boolean,
+    parse_items_query,
+    parse_names,
+)
+from api.pg_reads import AsyncReads
 from api.responses import JSON, problem_responses
 from core.db import is_postgres
 from core.errors import InvalidParameter
-from core.pilot import Collection
+from core.pilot import Collection, Registry
 from core.settings import ApiSettings
 
 
-def get_items(
-    request: Request,
-    settings: SettingsDep,
-    engine: EngineDep,
-    collection: CollectionDep,
-    catalogue: CatalogueDep,
-    registry: RegistryDep,
-    query: ItemsQueryDep,
-) -> Response:
-    """A page of the collection's features, filtered, sorted and in the requested CRS."""
+def get_items(request: Request, collection_id: CollectionIdPath) -> Response:
+    """A page of the collection's features, filtered, sorted and in the requested CRS.
+
+    Takes only the request and the path: FastAPI resolving a dependency per part of the
+    state cost a bbox page more than building its links (see :func:`_state`).
+    """
+    settings, engine, catalogue = _state(request)
+    collection = catalogue.get(collection_id)
+    query = parse_items_query(request.query_params.multi_items(), settings, collection.queryables)
     output = negotiate(query_format(request), request.headers.get("accept"), FEATURE_FORMATS)
     csv_mode = encoders.csv_geometry_mode(request.query_params.get("csv-geometry"))
     crs = CRS84 if output is HTML else query.crs  # the page's map is drawn from lon/lat
@@ -62,6 +63,7 @@ def get_items(
         geometry_form="shapely" if output is CSV else "geojson",
         select=query.select,
         skip_geometry=query.skip_geometry,
+        text=output in TEXT_FORMATS,
     )
     counting = Counting(settings.api_number_matched, settings.api_number_matched_cap)
     with read_only(engine) as conn:
@@ -76,6 +78,12 @@ def get_items(
     ]
     if paging:
         headers["Link"] = ", ".join(paging)
+    time_stamp = rfc3339(datetime.now(UTC))
+    if page.texts is not None:
+        body, headers["ETag"] = geojson_text.feature_collection(
+            page.texts, page.number_matched, time_stamp, links, output.media_type
+        )
+        return Response(body, media_type=output.media_type, headers=headers)
     if output is CSV:
         body = encoders.csv_bytes(
             page.features, source.properties, query.crs, mode=csv_mode,
@@ -86,26 +94,26 @@ def get_items(
     if page.number_matched is not None:
         document["numberMatched"] = page.number_matched
     document["numberReturned"] = len(page.features)
-    document["timeStamp"] = rfc3339(datetime.now(UTC))
+    document["timeStamp"] = time_stamp
     document["links"] = links
     if output is HTML:
         extent = catalogue.extent(engine, collection).bbox
         text = items_page(document, _summary(collection), extent, html_page_url(request, settings))
         return html_response(text, headers)
-    return _json_response(request, settings, catalogue, registry, collection, source,
+    return _json_response(request, settings, catalogue, _registry(request), collection, source,
                           document, output, headers)
 
 
-def get_item(
-    request: Request,
-    settings: SettingsDep,
-    engine: EngineDep,
-    collection: CollectionDep,
-    catalogue: CatalogueDep,
-    registry: RegistryDep,
-    feature_id: FeatureIdPath,
+async def get_item(
+    request: Request, collection_id: CollectionIdPath, feature_id: FeatureIdPath
 ) -> Response:
-    """One feature by its id, in the requested CRS and format."""
+    """One feature by its id, in the requested CRS and format.
+
+    Runs on the event loop: GeoJSON on PostGIS is read through :mod:`api.pg_reads` and written
+    by PostgreSQL; the other formats and backends read in the thread pool as before.
+    """
+    settings, engine, catalogue = _state(request)
+    collection = catalogue.get(collection_id)
     given = _single(request)
     output = negotiate(given.get("f"), request.headers.get("accept"), FEATURE_FORMATS)
     crs = parse_crs(given["crs"], "crs") if "crs" in given else CRS84
@@ -118,13 +126,18 @@ def get_item(
         geometry_form="shapely" if output is CSV else "geojson",
         select=parse_names(given["properties"], "properties") if "properties" in given else None,
         skip_geometry=parse_boolean(given.get("skipGeometry", "false"), "skipGeometry"),
+        text=output in TEXT_FORMATS,
     )
-    with read_only(engine) as conn:
-        feature = source.fetch_feature(conn, feature_id)
     headers = {
         "Content-Crs": crs.header,
         "Cache-Control": f"public, max-age={max_age(settings, collection)}",
     }
+    if source.text:
+        text = await _feature_text(request, engine, source, feature_id)
+        links = _feature_links(request, settings, collection, feature_id, given, output)
+        body, headers["ETag"] = geojson_text.feature(text, links, output.media_type)
+        return Response(body, media_type=output.media_type, headers=headers)
+    feature = await run_in_threadpool(_read_feature, engine, source, feature_id)
     if output is CSV:
         mode = encoders.csv_geometry_mode(given.get("csv-geometry"))
         body = encoders.csv_bytes(
@@ -135,15 +148,53 @@ def get_item(
     if output is HTML:
         text = item_page(feature, _summary(collection), html_page_url(request, settings))
         return html_response(text, headers)
-    return _json_response(request, settings, catalogue, registry, collection, source,
+    return _json_response(request, settings, catalogue, _registry(request), collection, source,
                           feature, output, headers)
+
+
+#: The formats whose features PostgreSQL may write as text: the same GeoJSON document.
+TEXT_FORMATS = (GEOJSON, JSON_FORMAT)
+
+
+def _state(request: Request) -> tuple[ApiSettings, Engine, Catalogue]:
+    """What the lifespan put in ``app.state``, read directly (see :mod:`api.dependencies`)."""
+    state = request.app.state
+    return state.settings, state.engine, state.catalogue
+
+
+def _registry(request: Request) -> Registry:
+    return cast(Registry, request.app.state.registry)
+
+
+async def _feature_text(
+    request: Request, engine: Engine, source: FeatureSource, feature_id: str
+) -> str:
+    """The feature's text from the event loop where the fast reads serve it, else a thread."""
+    reads: AsyncReads | None = getattr(request.app.state, "reads", None)
+    if reads is None or not source.plain_id(engine.dialect):
+        return await run_in_threadpool(_read_feature_text, engine, source, feature_id)
+    sql, params = source.by_id_sql(engine.dialect)
+    row = await reads.fetch_one(sql, {**params, FEATURE_ID: feature_id})
+    if row is None:
+        raise source.not_found(feature_id)
+    return str(row[1])
+
+
+def _read_feature(engine: Engine, source: FeatureSource, feature_id: str) -> dict[str, Any]:
+    with read_only(engine) as conn:
+        return source.fetch_feature(conn, feature_id)
+
+
+def _read_feature_text(engine: Engine, source: FeatureSource, feature_id: str) -> str:
+    with read_only(engine) as conn:
+        return source.fetch_feature_text(conn, feature_id)
 
 
 def _json_response(
     request: Request,
     settings: ApiSettings,
-    catalogue: CatalogueDep,
-    registry: RegistryDep,
+    catalogue: Catalogue,
+    registry: Registry,
     collection: Collection,
     source: FeatureSource,
     document: dict[str, Any],
