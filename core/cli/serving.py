@@ -29,7 +29,8 @@ def _run(api: ApiSettings, database: DatabaseSettings) -> None:
     from api.app import create_app
 
     typer.echo(f"Stadspuls API on http://{api.host}:{api.port}/  (OpenAPI: /openapi.json)")
-    uvicorn.run(create_app(api, database), host=api.host, port=api.port, log_level="warning")
+    app = create_app(api, database, freeze_gc=True)  # a serving process, like api.asgi
+    uvicorn.run(app, host=api.host, port=api.port, log_level="warning")
 
 
 def load_demo_data(engine: Engine, registry: Registry) -> int:

@@ -203,3 +203,18 @@ def test_the_shortcut_answers_as_the_routes_did(client: TestClient) -> None:
     invalid = client.get(f"{SITES}?limit=zero")
     assert invalid.status_code == 400 and invalid.json()["parameter"] == "limit"
     assert client.post(SITES).status_code == 405
+
+
+def test_stadspuls_serve_builds_a_freezing_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``stadspuls serve`` and ``demo`` are serving processes too, like the uvicorn factory."""
+    import uvicorn
+
+    import api.app
+    from core.cli.serving import _run
+    from core.settings import ApiSettings
+
+    built: list[dict[str, Any]] = []
+    monkeypatch.setattr(api.app, "create_app", lambda *args, **kwargs: built.append(kwargs))
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    _run(ApiSettings(), DatabaseSettings())
+    assert built == [{"freeze_gc": True}]
