@@ -146,12 +146,28 @@ def group_by_rule(reports: Iterable[RecordReport], handbook: Handbook | None) ->
     return sorted(groups, key=lambda group: (-group.problems, group.rule))
 
 
+#: What every pilot's ``<pilot>.mapping`` rule means: its adapters report under it what a
+#: supplier format says that cannot be carried over to the handbook (no id or reference, a value
+#: outside the format's own enumeration, a payload of the wrong shape).
+MAPPING_MEANING = (
+    "the record cannot be mapped from the supplier's format onto the handbook "
+    "(the message says what is missing or not understood)"
+)
+
+
+def mapping_rule(handbook: Handbook) -> str:
+    """The rule id under which the pilot's adapters report what they cannot map."""
+    return f"{handbook.pilot}.mapping"
+
+
 def rule_meaning(rule: str, handbook: Handbook | None) -> str | None:
     """What a rule enforces, from the core's generic rules or the pilot's handbook."""
     if rule in GENERIC_RULES:
         return GENERIC_RULES[rule]
     if handbook is not None and rule in handbook.rules_by_id:
         return handbook.rules_by_id[rule].description.en
+    if handbook is not None and rule == mapping_rule(handbook):
+        return MAPPING_MEANING
     return None
 
 
@@ -164,7 +180,8 @@ def checked_rules(
         skipped.add(PERSONAL_DATA_RULE)
     generic = [(rule, meaning) for rule, meaning in GENERIC_RULES.items() if rule not in skipped]
     own = [(rule.id, rule.description.en) for rule in handbook.rules] if handbook else []
-    return tuple(generic + own)
+    mapping = [(mapping_rule(handbook), MAPPING_MEANING)] if handbook else []
+    return tuple(generic + own + mapping)
 
 
 def _problem(report: RecordReport, problem: Problem) -> dict[str, Any]:

@@ -18,7 +18,13 @@ from core.ingest.messages import MessageRouter
 from core.ingest.pipeline import IngestSummary, RecordReport
 from core.pilot import Pilot, Registry
 from core.reports import junit
-from core.reports.model import EXAMPLES_PER_RULE, build_report, checked_rules
+from core.reports.model import (
+    EXAMPLES_PER_RULE,
+    MAPPING_MEANING,
+    build_report,
+    checked_rules,
+    rule_meaning,
+)
 from core.reports.text import report_lines
 from core.sources import Source
 from tests.conftest import FIXTURES
@@ -55,7 +61,7 @@ def test_problems_are_grouped_by_rule_most_frequent_first(parking: Pilot) -> Non
     assert first.meaning == "the value does not have the term's datatype"
     assert [(t.id, t.label) for t in first.terms] == [
         ("observation.capacity", "Capacity at observation"), ("site.capacity", "Total capacity")]
-    assert report.rules[1].meaning is None  # an adapter's own rule has no handbook entry
+    assert report.rules[1].meaning == MAPPING_MEANING  # what the pilot's adapters cannot map
     assert report.rules[2].meaning == "Vacant spaces lie between 0 and the capacity."
     assert len(report.problems) == 5
     assert report.as_dict()["rules"][0]["examples"][0] == report.problems[0]
@@ -79,6 +85,17 @@ def test_checked_rules_depend_on_the_input_and_the_handbook(registry: Registry) 
     assert "parking.vacant-within-capacity" in file_rules
     assert "core.invalid-json" in [rule for rule, _ in checked_rules(parking, "topic")]
     assert "core.personal-data" in [rule for rule, _ in checked_rules(crowding, "file")]
+
+
+def test_each_pilots_mapping_rule_is_listed_and_explained(registry: Registry) -> None:
+    """Adapters report what they cannot map as ``<pilot>.mapping``; reports say what it means."""
+    for pilot in ("parking", "crowding", "accessibility"):
+        handbook = registry.get(pilot).handbook
+        meanings = dict(checked_rules(handbook, "file"))
+        assert meanings[f"{pilot}.mapping"] == MAPPING_MEANING == rule_meaning(
+            f"{pilot}.mapping", handbook
+        )
+    assert rule_meaning("parking.mapping", registry.get("crowding").handbook) is None
 
 
 def test_junit_lists_every_problem_up_to_a_cap_and_strips_what_xml_cannot_hold(
