@@ -134,20 +134,20 @@ def iter_datex2(stream: BinaryIO, split_above: int = SPLIT_ABOVE) -> Iterator[Da
     """
     start = stream.tell() if stream.seekable() else None
     head, version, parking_known = _sniff(stream)
-    if start is not None:
-        plan = _split_plan(stream, head, split_above)
+    if start is not None and _size(stream) >= split_above:
+        head_bytes = b"".join(head)
+        plan = plan_split(head_bytes, _PARSER_OPTIONS)
         if plan is not None:
-            return _split_items(plan, b"".join(head), stream, start, version)
+            return _split_items(plan, head_bytes, stream, start, version)
     return _items(_Replay(head, stream), version, parking_known)
 
 
-def _split_plan(stream: BinaryIO, head: list[bytes], split_above: int) -> SplitPlan | None:
+def _size(stream: BinaryIO) -> int:
+    """The stream's length in bytes, leaving its position where it was."""
     here = stream.tell()
     size = stream.seek(0, 2)
     stream.seek(here)
-    if size < split_above:
-        return None
-    return plan_split(b"".join(head), _PARSER_OPTIONS)
+    return size
 
 
 def _split_items(
@@ -176,8 +176,7 @@ def _split_items(
 
 def _head_times(plan: SplitPlan) -> tuple[int, Any]:
     """How many payload publication times the head holds, and the time records inherit."""
-    root = etree.fromstring(plan.head + plan.closers, etree.XMLParser(**_PARSER_OPTIONS))
-    times = [el for el in root.iter("{*}publicationTime") if _payload_time(el)]
+    times = [el for el in plan.head_root.iter("{*}publicationTime") if _payload_time(el)]
     return len(times), _time(times[-1].text) if times else None
 
 

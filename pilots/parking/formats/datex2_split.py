@@ -46,6 +46,7 @@ class SplitPlan:
     closers: bytes  # end tags for the elements the head leaves open, innermost first
     end_tag: bytes  # the records' end tag as the file spells it
     depth: int  # how many elements enclose a record
+    head_root: Any  # the head closed by ``closers``, parsed (what it says applies to all pieces)
 
 
 def plan_split(head: bytes, parser_options: dict[str, Any]) -> SplitPlan | None:
@@ -71,7 +72,7 @@ def plan_split(head: bytes, parser_options: dict[str, Any]) -> SplitPlan | None:
     if next(root.iter("{*}parkingRecordStatus", "{*}parkingRecord"), None) is not None:
         return None
     end_tag = b"</" + match.group(1) + b"parkingRecordStatus>"
-    return SplitPlan(prefix, closers, end_tag, len(open_names))
+    return SplitPlan(prefix, closers, end_tag, len(open_names), root)
 
 
 def _open_elements(prefix: bytes, parser_options: dict[str, Any]) -> list[bytes]:
