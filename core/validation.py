@@ -253,8 +253,7 @@ class Validator:
         values = record.values
         problems = []
         for term in required:
-            value = values.get(term.id)  # coerce.is_absent, inline: this runs per record
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if coerce.is_absent(values.get(term.id)):
                 problems.append(
                     Problem(
                         "core.required",

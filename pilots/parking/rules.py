@@ -41,7 +41,7 @@ def derive(record: Canonical, site: Mapping[str, Any] | None) -> None:
             values["capacity"] = capacity
             derived.add("capacity")
     status = get("status")
-    if status == "closed" or get("opening_status") == "closed":
+    if is_closed(values):
         if status is None:
             values["status"] = "closed"
             derived.add("status")
