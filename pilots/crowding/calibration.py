@@ -21,20 +21,11 @@ from sqlalchemy.engine import Connection
 
 from core.errors import StadspulsError
 from core.storage import table_of
-from pilots.crowding.models import CrowdingCalibration, CrowdingRollup
+from pilots.crowding.models import ROLLUP_DIMENSIONS, CrowdingCalibration, CrowdingRollup
 
 MIN_PAIRS = 12
 MIN_COVERAGE = 0.9
-_MATCH = (
-    "start",
-    "characteristic",
-    "unit",
-    "statistic",
-    "modality",
-    "direction",
-    "bearing_key",
-    "profile",
-)
+_MATCH = ("start", *ROLLUP_DIMENSIONS)
 
 
 class CalibrationError(StadspulsError):

@@ -28,22 +28,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from core.storage import table_of
-from pilots.crowding.models import CrowdingCalibration, CrowdingLocation, CrowdingRollup
+from pilots.crowding.models import (
+    ROLLUP_DIMENSIONS,
+    CrowdingCalibration,
+    CrowdingLocation,
+    CrowdingRollup,
+)
 
 LEVELS = ("calm", "normal", "busy", "very-busy")
 DENSITY_THRESHOLDS = (0.27, 0.72, 1.33)  # people per m², Fruin walkway LOS B/D/E limits
 CAPACITY_THRESHOLDS = (0.25, 0.60, 0.90)  # share of the declared capacity
 MIN_COVERAGE = 0.5
-_DIMENSIONS = (
-    "characteristic",
-    "unit",
-    "statistic",
-    "modality",
-    "direction",
-    "bearing_key",
-    "profile",
-    "interval_minutes",
-)
+_DIMENSIONS = (*ROLLUP_DIMENSIONS, "interval_minutes")
 
 
 @dataclass(frozen=True)

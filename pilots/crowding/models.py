@@ -88,6 +88,19 @@ class CrowdingLocationState(Count, table=True):
     end: datetime | None = Field(default=None, sa_column=Column(Timestamp, nullable=True))
 
 
+#: What a roll-up bucket is of, besides its location, interval and start: the key columns of
+#: :class:`CrowdingRollup` that name the measured quantity (``''`` when not given).
+ROLLUP_DIMENSIONS = (
+    "characteristic",
+    "unit",
+    "statistic",
+    "modality",
+    "direction",
+    "bearing_key",
+    "profile",
+)
+
+
 class CrowdingRollup(SQLModel, table=True):
     """Counts rolled up into clock-aligned 15-minute and hourly buckets (see ``rollup.py``).
 

@@ -21,19 +21,10 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from core.pilot import Collection, Translation
 from core.storage import table_of
-from pilots.crowding.models import CrowdingLocation, CrowdingRollup
+from pilots.crowding.models import ROLLUP_DIMENSIONS, CrowdingLocation, CrowdingRollup
 
 #: The key columns after location and start, in the order the id lists them.
-_KEY_DIMENSIONS = (
-    "interval_minutes",
-    "characteristic",
-    "unit",
-    "statistic",
-    "modality",
-    "direction",
-    "bearing_key",
-    "profile",
-)
+_KEY_DIMENSIONS = ("interval_minutes", *ROLLUP_DIMENSIONS)
 PROPERTIES = (
     "location_id",
     "name",
