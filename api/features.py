@@ -8,7 +8,7 @@ shapely decides exactly (see :mod:`api.spatial`) and shapely writes the geometry
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.dialects.postgresql import JSON as PG_JSON
 from sqlalchemy.engine import Connection, Dialect, Engine
 
-from api import bounded, feature_sql, page_statements, paging, values
+from api import bounded, feature_sql, group_walk, page_statements, paging, values
 from api.cql2.sql import QUERYABLE_KINDS, FilterContext, to_sql
 from api.crs import CRS84, Crs, box_to_storage, from_storage
 from api.params import BBox, ItemsQuery, TimeFilter
@@ -42,7 +42,8 @@ BY_ID_SQL: StatementCache[tuple[str, dict[str, Any]]] = StatementCache()
 FEATURE_ID = "feature_id"
 
 #: At most this many matches are sorted apart from the key order when counting is not capped
-#: (see :mod:`api.bounded`); capped counting uses its cap.
+#: (see :mod:`api.bounded`); capped counting uses its cap. Also the most keys a group walk
+#: reads (:mod:`api.group_walk`).
 BOUND = 10_000
 
 
@@ -71,12 +72,17 @@ class FeaturePage:
         return len(self.texts) if self.texts is not None else len(self.features)
 
 
+#: What :meth:`FeatureSource.page_steps` yields (a statement and its values), is sent (the
+#: statement's rows) and returns.
+PageSteps = Generator[tuple[sa.Select[Any], dict[str, Any]], list[Sequence[Any]], FeaturePage]
+
+
 @dataclass(frozen=True)
 class Probe:
-    """What :meth:`FeatureSource._probe` found: the page's rows (``None``: too many matches,
-    walk the key order instead) and ``numberMatched``, final when ``counted``."""
+    """What the group walk or the bounded page found: the page's rows (``None``: too many
+    matches, walk the key order instead) and ``numberMatched``, final when ``counted``."""
 
-    rows: list[Any] | None
+    rows: list[Sequence[Any]] | None
     matched: int | None
     counted: bool
 
@@ -159,12 +165,16 @@ class FeatureSource:
             for name in queryable_types(self.collection)
         }
 
-    def _bbox(self, bbox: BBox, crs: Crs) -> sa.ColumnElement[bool]:
-        """In CRS84 the corners are bound per request (:mod:`api.page_statements`)."""
+    def _bbox(
+        self, bbox: BBox, crs: Crs, spatial: SpatialSql | None = None
+    ) -> sa.ColumnElement[bool]:
+        """In CRS84 the corners are bound per request (:mod:`api.page_statements`).
+        ``spatial``: the columns to test, the collection's unless given."""
+        spatial = spatial or self.spatial
         if crs.is_storage:
-            return self.spatial.intersects_box(*page_statements.bound_bbox())
+            return spatial.intersects_box(*page_statements.bound_bbox())
         corners = (bbox.minx, bbox.miny, bbox.maxx, bbox.maxy)
-        return self.spatial.relate("s_intersects", box_to_storage(corners, crs))
+        return spatial.relate("s_intersects", box_to_storage(corners, crs))
 
     def _time(self, time: TimeFilter) -> list[sa.ColumnElement[bool]]:
         name = self.collection.datetime_column
@@ -280,6 +290,29 @@ class FeatureSource:
     def fetch_page(
         self, conn: Connection, query: ItemsQuery, counting: Counting = Counting()
     ) -> FeaturePage:
+        """The page, read on ``conn`` (see :meth:`page_steps`)."""
+        steps = self.page_steps(
+            query, counting, bytewise=lambda: group_walk.compares_bytewise(conn)
+        )
+        try:
+            statement, values = next(steps)
+            while True:
+                statement, values = steps.send(list(conn.execute(statement, values).all()))
+        except StopIteration as done:
+            page: FeaturePage = done.value
+            return page
+
+    def page_steps(
+        self, query: ItemsQuery, counting: Counting, bytewise: Callable[[], bool]
+    ) -> PageSteps:
+        """The statements that find the page, one at a time, and then the page.
+
+        A generator that yields ``(statement, values)`` and is sent the rows each returns (as
+        sequences, the columns in the statement's order), so the same logic runs on a
+        SQLAlchemy connection in a thread (:meth:`fetch_page`) and on the event loop's own
+        connections (:mod:`api.async_pages`). ``bytewise`` says whether the database compares
+        text byte by byte; it is asked only when a group walk could find the page.
+        """
         keys = self.keys(query)
         page = query.page
         cursor = None if page.cursor is None else paging.decode(page.cursor, keys, query.sortby)
@@ -297,17 +330,22 @@ class FeatureSource:
             return built[0]
 
         probe = None
-        if filtered(query):
-            probe = self._probe(conn, statements.get("probe", lambda: bounded.page_statement(
+        if self._walks(query, keys) and bytewise():
+            walked = yield statements.get(f"groups-{counting.mode}", lambda: self._walk_statement(
+                query, conditions(), keys[0], cursor, counting,
+            )), {**values, group_walk.BUDGET: BOUND}
+            probe = _walked(walked, counting, first_page, page.limit)
+        if probe is None and filtered(query):
+            probed = yield statements.get("probe", lambda: bounded.page_statement(
                 self._columns(), self.source, self.id, conditions(), keys,
                 rows_offset=page_statements.bound_rows(), cursor=cursor, bound=bound,
-            )), values, first_page, counting, bound)
+            )), values
+            probe = _probed(probed, first_page, counting, bound)
         rows = probe.rows if probe is not None else None
         if rows is None:
-            statement = statements.get(
+            rows = yield statements.get(
                 "walk", lambda: self.page_statement(conditions(), keys, cursor)
-            )
-            rows = list(conn.execute(statement, values).all())
+            ), values
         more = len(rows) > page.limit
         rows = rows[: page.limit]
         backwards = cursor is not None and cursor.backwards
@@ -329,8 +367,10 @@ class FeatureSource:
             matched = len(rows)  # the whole result is on this page: counted for free
         else:
             cap = None if counting.mode == "exact" else counting.cap
-            count = statements.get(f"count{cap}", lambda: self.count_statement(conditions(), cap))
-            matched = int(conn.execute(count, values).scalar_one())
+            counted = yield statements.get(
+                f"count{cap}", lambda: self.count_statement(conditions(), cap)
+            ), values
+            matched = int(counted[0][0])
             matched = None if cap is not None and matched > cap else matched
         return FeaturePage(
             features=[] if self.text else [self.render(row[:width]) for row in rows],
@@ -340,28 +380,37 @@ class FeatureSource:
             texts=[row[1] for row in rows] if self.text else None,
         )
 
-    def _probe(
+    def _walks(self, query: ItemsQuery, keys: Sequence[paging.Key]) -> bool:
+        """Whether a group walk (:mod:`api.group_walk`) may find this page."""
+        return (
+            self.postgres
+            and self.collection.group_walk is not None
+            and query.bbox is not None
+            and len(keys) == 1
+        )
+
+    def _walk_statement(
         self,
-        conn: Connection,
-        statement: sa.Select[Any],
-        values: dict[str, Any],
-        first_page: bool,
+        query: ItemsQuery,
+        conditions: Sequence[sa.ColumnElement[bool]],
+        key: paging.Key,
+        cursor: paging.Cursor | None,
         counting: Counting,
-        bound: int,
-    ) -> Probe:
-        """A filtered page the way :mod:`api.bounded` finds it."""
-        rows = list(conn.execute(statement, values).all())
-        if not rows:
-            if first_page:
-                return Probe(rows, 0, counted=True)  # not a single match
-            # Past the end of the matches, or of the first bound + 1 of many: no row says
-            # which, so walk the key order (and count apart if asked).
-            return Probe(None, None, counted=False)
-        matched = int(rows[0]._mapping[bounded.MATCHED])
-        if matched <= bound:
-            return Probe(rows, matched, counted=True)
-        # Too many to sort apart: walk the key order. Capped counting omits the number now.
-        return Probe(None, None, counted=counting.mode != "exact")
+    ) -> sa.Select[Any]:
+        walk = self.collection.group_walk
+        assert walk is not None and query.bbox is not None  # see _walks
+        groups = group_walk.groups_subquery(walk)
+        spatial = SpatialSql(
+            groups.c[self.collection.geometry_column],
+            tuple(groups.c[name] for name in self.collection.bbox_columns),  # type: ignore[arg-type]
+            postgres=True,
+        )
+        return group_walk.page_statement(
+            self._columns(), self.source, key, walk,
+            self._bbox(query.bbox, query.bbox_crs, spatial), conditions,
+            rows_offset=page_statements.bound_rows(), cursor=cursor,
+            count=self.count_statement(conditions, None) if counting.mode == "exact" else None,
+        )
 
     def fetch_feature(self, conn: Connection, feature_id: str) -> dict[str, Any]:
         return self.render(self._feature_row(conn, feature_id))
@@ -418,6 +467,40 @@ def _converters(
         (name, convert) for name in properties
         if (convert := values.converter(source.c[name].type)) is not None
     )
+
+
+def _walked(
+    rows: list[Sequence[Any]], counting: Counting, first_page: bool, limit: int
+) -> Probe | None:
+    """A bbox page found group by group; ``None``: no row, so either no match or too many
+    groups to walk (see :mod:`api.group_walk`): the bounded page tells which.
+
+    Counting every match would cost as much as the page again, so only ``exact`` counting
+    does; ``capped`` gives the number only when this first page holds every match."""
+    if not rows:
+        return None
+    if counting.mode == "exact":
+        matched: int | None = int(rows[0][-1])  # group_walk.MATCHED, the last column
+    elif counting.mode == "capped" and first_page and len(rows) <= limit:
+        matched = len(rows)
+    else:
+        matched = None
+    return Probe(rows, matched, counted=True)
+
+
+def _probed(rows: list[Sequence[Any]], first_page: bool, counting: Counting, bound: int) -> Probe:
+    """A filtered page the way :mod:`api.bounded` finds it."""
+    if not rows:
+        if first_page:
+            return Probe(rows, 0, counted=True)  # not a single match
+        # Past the end of the matches, or of the first bound + 1 of many: no row says
+        # which, so walk the key order (and count apart if asked).
+        return Probe(None, None, counted=False)
+    matched = int(rows[0][-1])  # bounded.MATCHED, the last column
+    if matched <= bound:
+        return Probe(rows, matched, counted=True)
+    # Too many to sort apart: walk the key order. Capped counting omits the number now.
+    return Probe(None, None, counted=counting.mode != "exact")
 
 
 def filtered(query: ItemsQuery) -> bool:

@@ -5,18 +5,16 @@ matching the path against every route of every included router, then resolving t
 parameters, about a fifth of the server's CPU for that request. This innermost middleware
 recognises ``GET``/``HEAD`` on ``/collections/{collectionId}/items`` and
 ``/collections/{collectionId}/items/{featureId}`` and calls the very endpoint functions the
-routes are registered with (:mod:`api.routes.items`), in the same way: the page in the thread
-pool, the feature on the event loop. The routes stay registered, so OpenAPI is unchanged, and
-anything else (another method, a trailing slash, any other path) goes on to the router.
-Domain errors become problems through the same handler the app registers; anything
-unexpected propagates to the app's 500 handler as before.
+routes are registered with (:mod:`api.routes.items`), in the same way. The routes stay
+registered, so OpenAPI is unchanged, and anything else (another method, a trailing slash, any
+other path) goes on to the router. Domain errors become problems through the same handler
+the app registers; anything unexpected propagates to the app's 500 handler as before.
 """
 
 from __future__ import annotations
 
 import re
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -48,7 +46,7 @@ class HotRoutes:
 async def _respond(request: Request, collection_id: str, feature_id: str | None) -> Response:
     try:
         if feature_id is None:
-            return await run_in_threadpool(get_items, request, collection_id)
+            return await get_items(request, collection_id)
         return await get_item(request, collection_id, feature_id)
     except StadspulsError as error:
         return await domain_error(request, error)

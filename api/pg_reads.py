@@ -1,10 +1,11 @@
-"""One-row reads on PostgreSQL from the event loop: a few async psycopg connections.
+"""Reads on PostgreSQL from the event loop: a few async psycopg connections.
 
 A feature by id is the API's cheapest request, so fixed costs decide its speed: the hop to
 the thread pool and back, and SQLAlchemy's per-execution work (connection checkout, cache
 key, result processing) cost more CPU than PostgreSQL spends finding the row. The route runs
 the statement SQLAlchemy compiled once (:meth:`api.features.FeatureSource.by_id_sql`) on one
-of these connections instead, without leaving the event loop.
+of these connections instead, without leaving the event loop. GeoJSON pages do the same
+(:mod:`api.async_pages`).
 
 Connections are opened when first needed, in autocommit (a read needs no transaction), in
 the loop that serves the requests, and kept up to ``size``; a request that finds none idle
@@ -35,11 +36,23 @@ class AsyncReads:
 
     async def fetch_one(self, sql: str, params: Mapping[str, Any]) -> Row | None:
         """The first row of ``sql``, or ``None``; retried once when the connection fails."""
+        rows = await self._fetch(sql, params, every=False)
+        return rows[0] if rows else None
+
+    async def fetch_all(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
+        """Every row of ``sql`` (a page: at most a few thousand); retried like one row."""
+        return await self._fetch(sql, params, every=True)
+
+    async def _fetch(self, sql: str, params: Mapping[str, Any], *, every: bool) -> list[Row]:
         for attempt in (1, 2):
             conn, fresh = await self._acquire()
             try:
                 cursor = await conn.execute(sql, params)
-                row = await cursor.fetchone()
+                if every:
+                    rows = await cursor.fetchall()
+                else:
+                    row = await cursor.fetchone()
+                    rows = [] if row is None else [row]
             except psycopg.OperationalError:
                 self._discard(conn)
                 if fresh or attempt == 2:
@@ -52,7 +65,7 @@ class AsyncReads:
                 self._discard(conn)
                 raise
             self._release(conn)
-            return row
+            return rows
         raise AssertionError("unreachable")  # pragma: no cover
 
     @property

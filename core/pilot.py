@@ -86,6 +86,27 @@ class HistorySpec:
 
 
 @dataclass(frozen=True)
+class GroupWalk:
+    """Features that belong to a few located groups, as observations belong to their site.
+
+    It lets the API find a bbox page one group at a time (:mod:`api.group_walk`): the groups
+    in the bbox, from each the first rows of its own index, then the page among those few,
+    instead of collecting and sorting every match. That needs two things the pilot knows and
+    the API cannot: which query lists the groups, with the same geometry and bbox columns as
+    the collection (the feature's geometry *is* its group's, so a group outside the bbox has
+    no feature inside it), and that within one group the feature ids compare byte by byte in
+    the order of ``order_column`` (ids like ``{site}@{UTC time}``; ties are broken by the id).
+
+    ``groups()`` returns a SELECT with the labelled columns ``id``, ``geometry`` and the four
+    bbox columns; ``group_column`` names the collection's column holding the group's id.
+    """
+
+    groups: Callable[[], sa.Select[Any]]
+    group_column: str
+    order_column: str
+
+
+@dataclass(frozen=True)
 class Translation:
     """A collection's title, description and keywords in one more language (the catalogue
     publishes every language it has; ``Collection.title`` and friends are the English ones)."""
@@ -128,6 +149,8 @@ class Collection:
     #: How often the data changes, as a code of the EU frequency vocabulary (``"UPDATE_CONT"``,
     #: ``"HOURLY"``, ``"IRREG"``); ``None`` derives it from ``update_interval``, else unknown.
     update_frequency: str | None = None
+    #: How a bbox page is found group by group; ``None``: by the filter alone.
+    group_walk: GroupWalk | None = None
 
 
 #: Runs in the transaction of each stored batch (latest states, merges); may return notices

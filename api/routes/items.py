@@ -8,6 +8,7 @@ follows the collection's update interval.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -15,11 +16,11 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from api import encoders, geojson_text
+from api import async_pages, encoders, geojson_text
 from api.alternates import alternate_links, html_page_url, label
 from api.cache_policy import max_age, window_cache_control
 from api.catalogue import Catalogue
-from api.crs import CRS84, parse_crs
+from api.crs import CRS84, Crs, parse_crs
 from api.dependencies import CollectionIdPath, FeatureIdPath
 from api.features import FEATURE_ID, Counting, FeaturePage, FeatureSource, read_only, rfc3339
 from api.formats import CSV, FEATURE_FORMATS, GEOJSON, HTML, JSONLD, Format, negotiate
@@ -44,17 +45,44 @@ from core.pilot import Collection, Registry
 from core.settings import ApiSettings
 
 
-def get_items(request: Request, collection_id: CollectionIdPath) -> Response:
+async def get_items(request: Request, collection_id: CollectionIdPath) -> Response:
     """A page of the collection's features, filtered, sorted and in the requested CRS.
 
     Takes only the request and the path: FastAPI resolving a dependency per part of the
-    state cost a bbox page more than building its links (see :func:`_state`).
+    state cost a bbox page more than building its links (see :func:`_state`). GeoJSON on
+    PostGIS is read from the event loop (:mod:`api.async_pages`); everything else in the
+    thread pool.
     """
+    items = _items_request(request, collection_id)
+    reads: AsyncReads | None = getattr(request.app.state, "reads", None)
+    if reads is None or not items.source.text:
+        return await run_in_threadpool(_items_response, request, items, None)
+    page = await async_pages.fetch_page(
+        reads, items.engine, items.source, items.query, items.counting
+    )
+    return _items_response(request, items, page)
+
+
+@dataclass(frozen=True)
+class _ItemsRequest:
+    """What a request for items asks for, parsed and checked."""
+
+    settings: ApiSettings
+    engine: Engine
+    catalogue: Catalogue
+    collection: Collection
+    query: ItemsQuery
+    output: Format
+    crs: Crs
+    source: FeatureSource
+    counting: Counting
+
+
+def _items_request(request: Request, collection_id: str) -> _ItemsRequest:
     settings, engine, catalogue = _state(request)
     collection = catalogue.get(collection_id)
     query = parse_items_query(request.query_params.multi_items(), settings, collection.queryables)
     output = negotiate(query_format(request), request.headers.get("accept"), FEATURE_FORMATS)
-    csv_mode = encoders.csv_geometry_mode(request.query_params.get("csv-geometry"))
     crs = CRS84 if output is HTML else query.crs  # the page's map is drawn from lon/lat
     source = FeatureSource(
         collection,
@@ -66,8 +94,20 @@ def get_items(request: Request, collection_id: CollectionIdPath) -> Response:
         text=output in TEXT_FORMATS,
     )
     counting = Counting(settings.api_number_matched, settings.api_number_matched_cap)
-    with read_only(engine) as conn:
-        page = source.fetch_page(conn, query, counting)
+    return _ItemsRequest(settings, engine, catalogue, collection, query, output, crs, source,
+                         counting)
+
+
+def _items_response(request: Request, items: _ItemsRequest, page: FeaturePage | None) -> Response:
+    """The response for ``page``; without one, read it first (then call in a thread)."""
+    settings, engine, catalogue = items.settings, items.engine, items.catalogue
+    collection, query, output, crs, source = (
+        items.collection, items.query, items.output, items.crs, items.source
+    )
+    csv_mode = encoders.csv_geometry_mode(request.query_params.get("csv-geometry"))
+    if page is None:
+        with read_only(engine) as conn:
+            page = source.fetch_page(conn, query, items.counting)
     links = _page_links(request, settings, collection, page, output)
     headers = {
         "Content-Crs": crs.header,

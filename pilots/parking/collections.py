@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.pilot import Collection, HistorySpec, Translation
+from core.pilot import Collection, GroupWalk, HistorySpec, Translation
 from core.storage import table_of
 from pilots.parking.models import (
     OCCUPANCY_ATTRIBUTES,
@@ -54,6 +54,20 @@ def _observations_query() -> sa.Select[Any]:
         *(observation.c[name] for name in _STATE),
         observation.c.derived,
     ).select_from(observation.join(site, site.c.id == observation.c.site_id))
+
+
+def _site_places_query() -> sa.Select[Any]:
+    """The sites as the groups of their observations (see :data:`OBSERVATIONS_BY_SITE`)."""
+    site = table_of(ParkingSite)
+    return sa.select(site.c.id, site.c.geometry, site.c.minx, site.c.miny, site.c.maxx,
+                     site.c.maxy)
+
+
+#: An observation sits at its site, and its id is ``{site}@{UTC time}`` with the time at a fixed
+#: width (:func:`pilots.parking.stores.observation_id`), so a site's ids sort like its times.
+OBSERVATIONS_BY_SITE = GroupWalk(
+    groups=_site_places_query, group_column="site_id", order_column="observed_at"
+)
 
 
 def _bays_query() -> sa.Select[Any]:
@@ -161,6 +175,7 @@ def parking_collections() -> list[Collection]:
                 "vacant": "integer",
                 "occupancy": "number",
             },
+            group_walk=OBSERVATIONS_BY_SITE,
         ),
         Collection(
             id="parking-bays",

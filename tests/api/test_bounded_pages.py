@@ -101,8 +101,11 @@ def test_sorted_apart_and_walked_pages_are_the_same(
     forwards = [i for page in _ids(apart)[: len(apart) // 2] for i in page]
     assert forwards == [feature["id"] for feature in everything.features]
     assert len(forwards) > 4  # more than one page, so the cursors were exercised
-    # numberMatched: exact when sorted apart, left out above the cap, on every page.
-    assert {page.number_matched for page in apart} == {len(forwards)}
+    # numberMatched: exact when sorted apart, left out above the cap, on every page. A bbox
+    # page on PostGIS is found group by group (api.group_walk), which counts only when asked
+    # to count exactly: tests/api/test_group_walk.py.
+    group_walked = engine.dialect.name == "postgresql" and [k for k, _ in params] == ["bbox"]
+    assert {page.number_matched for page in apart} == ({None} if group_walked else {len(forwards)})
     assert {page.number_matched for page in walked} == {None}
 
 
