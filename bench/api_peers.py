@@ -108,7 +108,10 @@ def measure(
     chosen = queries(page[len(page) // 2]["id"])
     agreements = [first, *(checks.check(running, query) for query in chosen[1:])]
 
+    every_pid = [pid for server in running for pid in server.pids()]
+
     def once(server: servers.Server, query: checks.Query, seconds: int) -> load.Measured:
+        load.settle(admin, database, every_pid)  # the previous run's leftovers done first
         return load.run_wrk(server.base + query.path, connections=args.connections,
                             seconds=seconds, server_pids=server.pids(), dsn=admin,
                             database=database)
@@ -166,10 +169,11 @@ def report(
         chosen = {name: representative(runs) for name, runs in by_server.items()}
         for name, measured in chosen.items():
             spread = "/".join(f"{run.per_second:.0f}" for run in by_server[name])
+            tails = "/".join(f"{run.p99_ms:.0f}" for run in by_server[name])
             print(f"({key}) {labels[key]:30} {name:10} {measured.per_second:8.1f} "
                   f"{measured.p50_ms:8.1f} {measured.p99_ms:8.1f} "
                   f"{measured.server_cpu_ms:18.2f} {measured.database_cpu_ms:14.2f} "
-                  f"{measured.errors:7d}   rounds: {spread}")
+                  f"{measured.errors:7d}   rounds: {spread} req/s, p99 {tails} ms")
         ours = chosen["stadspuls"].per_second
         vs_tipg = ours / chosen["tipg"].per_second
         vs_pygeoapi = ours / chosen["pygeoapi"].per_second

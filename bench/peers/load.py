@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,38 @@ def backends(dsn: str, database: str) -> list[int]:
             (database,),
         ).fetchall()
     return [int(row[0]) for row in rows]
+
+
+def settle(dsn: str, database: str, pids: list[int], timeout: float = 120.0) -> float:
+    """Wait until the previous run is over: no query running in the benchmark database and
+    the servers' processes (``pids``) idle. Returns the seconds waited.
+
+    When ``wrk`` stops, a slow server still has up to a connection's worth of requests in
+    hand, each holding a query that may run for seconds more. Measured right away, the next
+    server would share the CPU with them, and the database CPU counted for it (that of every
+    backend of the database) would include theirs. Gives up after ``timeout`` seconds.
+    """
+    started = time.monotonic()
+    quiet_since: float | None = None
+    busy = cpu_seconds(pids)
+    while time.monotonic() - started < timeout:
+        time.sleep(0.25)
+        used, busy = cpu_seconds(pids) - busy, cpu_seconds(pids)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active'"
+                " AND pid <> pg_backend_pid()",
+                (database,),
+            ).fetchone()
+        quiet = row is not None and row[0] == 0 and used < 0.25 * 0.05  # under 5 % of a core
+        now = time.monotonic()
+        if not quiet:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= 1.0:
+            break
+    return time.monotonic() - started
 
 
 def run_wrk(

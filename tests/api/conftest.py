@@ -13,6 +13,7 @@ from contextlib import ExitStack
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from api.app import create_app
 from core.pilot import Registry
@@ -23,6 +24,14 @@ from tests.databases import postgis_database, sqlite_url
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
+
+
+def _fresh_postgis(stack: ExitStack) -> str:
+    """A new PostGIS database, dropped when ``stack`` closes; unreachable fails, never skips."""
+    try:
+        return stack.enter_context(postgis_database())
+    except RuntimeError as error:
+        pytest.fail(f"PostGIS test database unavailable: {error}", pytrace=False)
 
 
 def api_settings(public_url: str | None = None) -> ApiSettings:
@@ -47,11 +56,23 @@ def api_database_url(
         yield sqlite_url(tmp_path_factory.mktemp("api-sqlite"))
         return
     with ExitStack() as stack:
-        try:
-            url = stack.enter_context(postgis_database())
-        except RuntimeError as error:
-            pytest.fail(f"PostGIS test database unavailable: {error}", pytrace=False)
-        yield url
+        yield _fresh_postgis(stack)
+
+
+@pytest.fixture(scope="module")
+def postgis_database_url() -> Iterator[str]:
+    """A fresh PostGIS database for one module; a module that tests a PostgreSQL-only path
+    makes it its ``api_database_url``."""
+    with ExitStack() as stack:
+        yield _fresh_postgis(stack)
+
+
+@pytest.fixture(scope="module")
+def seeded_engine(seeded_database_url: str, registry: Registry) -> Iterator[Engine]:
+    """An engine on the module's seeded database."""
+    engine = open_database(DatabaseSettings(database_url=seeded_database_url), registry)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")

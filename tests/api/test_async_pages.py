@@ -9,7 +9,6 @@ for (a datetime filter) still run, in the thread pool.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -18,10 +17,8 @@ from api import async_pages
 from api.features import Counting, FeaturePage, FeatureSource, read_only
 from api.pg_reads import AsyncReads
 from core.pilot import Collection, Registry
-from core.runtime import open_database
-from core.settings import DatabaseSettings
-from tests.api.test_bounded_pages import GENT_BBOX, features_query
-from tests.databases import postgis_database
+from tests.api.pages import features_query
+from tests.api.test_bounded_pages import GENT_BBOX
 
 pytestmark = pytest.mark.postgis
 
@@ -38,20 +35,14 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def api_database_url() -> Iterator[str]:
+def api_database_url(postgis_database_url: str) -> str:
     """PostGIS only: the event loop's reads exist only there (overrides the conftest)."""
-    try:
-        with postgis_database() as url:
-            yield url
-    except RuntimeError as error:
-        pytest.fail(f"PostGIS test database unavailable: {error}", pytrace=False)
+    return postgis_database_url
 
 
 @pytest.fixture(scope="module")
-def engine(seeded_database_url: str, registry: Registry) -> Iterator[Engine]:
-    engine = open_database(DatabaseSettings(database_url=seeded_database_url), registry)
-    yield engine
-    engine.dispose()
+def engine(seeded_engine: Engine) -> Engine:
+    return seeded_engine
 
 
 def _collection(registry: Registry, collection_id: str) -> Collection:

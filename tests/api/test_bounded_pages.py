@@ -9,19 +9,15 @@ is given.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
 from api import features
-from api.features import Counting, FeaturePage, FeatureSource, read_only
-from api.params import ItemsQuery, parse_items_query
+from api.features import Counting, FeaturePage
 from core.pilot import Collection, Registry
-from core.runtime import open_database
-from core.settings import DatabaseSettings
-from tests.api.conftest import api_settings
+from tests.api.pages import every_page, read_page
 from tests.api.seed import GENT_SITES, KOUTER, OBSERVATIONS, observation_times
 
 GENT_BBOX = "3.70,51.00,3.80,51.10"
@@ -36,49 +32,9 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def engine(seeded_database_url: str, registry: Registry) -> Iterator[Engine]:
-    engine = open_database(DatabaseSettings(database_url=seeded_database_url), registry)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
 def observations(registry: Registry) -> Collection:
     collections = registry.get("parking").collections
     return next(c for c in collections if c.id == "parking-observations")
-
-
-def _page(
-    engine: Engine,
-    collection: Collection,
-    params: list[tuple[str, str]],
-    counting: Counting,
-) -> FeaturePage:
-    query = features_query(collection, params)
-    source = FeatureSource(collection, postgres=engine.dialect.name == "postgresql")
-    with read_only(engine) as conn:
-        return source.fetch_page(conn, query, counting)
-
-
-def features_query(collection: Collection, params: list[tuple[str, str]]) -> ItemsQuery:
-    return parse_items_query(params, api_settings(), collection.queryables)
-
-
-def _walk(
-    engine: Engine, collection: Collection, params: list[tuple[str, str]], counting: Counting
-) -> list[FeaturePage]:
-    """Every page forwards from the first, then every page backwards from the last."""
-    pages = [_page(engine, collection, params, counting)]
-    while pages[-1].next_cursor is not None:
-        pages.append(_page(engine, collection, [*params, ("cursor", pages[-1].next_cursor)],
-                           counting))
-        assert len(pages) < 50
-    back = [pages[-1]]
-    while back[-1].prev_cursor is not None:
-        back.append(_page(engine, collection, [*params, ("cursor", back[-1].prev_cursor)],
-                          counting))
-        assert len(back) < 50
-    return pages + back
 
 
 def _ids(pages: list[FeaturePage]) -> list[list[str]]:
@@ -87,32 +43,35 @@ def _ids(pages: list[FeaturePage]) -> list[list[str]]:
 
 @pytest.mark.parametrize("params", QUERIES, ids=lambda p: "&".join(f"{k}={v}" for k, v in p))
 def test_sorted_apart_and_walked_pages_are_the_same(
-    engine: Engine, observations: Collection, params: list[tuple[str, str]]
+    seeded_engine: Engine, observations: Collection, params: list[tuple[str, str]]
 ) -> None:
     paged = [*params, ("limit", "4")]
-    apart = _walk(engine, observations, paged, Counting("capped", cap=10_000))
-    walked = _walk(engine, observations, paged, Counting("capped", cap=0))
+    apart = every_page(seeded_engine, observations, paged, Counting("capped", cap=10_000))
+    walked = every_page(seeded_engine, observations, paged, Counting("capped", cap=0))
     assert _ids(apart) == _ids(walked)
     assert [page.features for page in apart] == [page.features for page in walked]
     assert [(p.next_cursor, p.prev_cursor) for p in apart] == [
         (p.next_cursor, p.prev_cursor) for p in walked
     ]
-    everything = _page(engine, observations, [*params, ("limit", "1000")], Counting("off"))
+    everything = read_page(
+        seeded_engine, observations, [*params, ("limit", "1000")], Counting("off")
+    )
     forwards = [i for page in _ids(apart)[: len(apart) // 2] for i in page]
     assert forwards == [feature["id"] for feature in everything.features]
     assert len(forwards) > 4  # more than one page, so the cursors were exercised
     # numberMatched: exact when sorted apart, left out above the cap, on every page. A bbox
     # page on PostGIS is found group by group (api.group_walk), which counts only when asked
     # to count exactly: tests/api/test_group_walk.py.
-    group_walked = engine.dialect.name == "postgresql" and [k for k, _ in params] == ["bbox"]
+    group_walked = seeded_engine.dialect.name == "postgresql" and [k for k, _ in params] == ["bbox"]
     assert {page.number_matched for page in apart} == ({None} if group_walked else {len(forwards)})
     assert {page.number_matched for page in walked} == {None}
 
 
 def test_a_bbox_page_holds_the_observations_of_the_sites_inside(
-    engine: Engine, observations: Collection
+    seeded_engine: Engine, observations: Collection
 ) -> None:
-    page = _page(engine, observations, [("bbox", GENT_BBOX), ("limit", "1000")], Counting())
+    params = [("bbox", GENT_BBOX), ("limit", "1000")]
+    page = read_page(seeded_engine, observations, params, Counting())
     gent = {i for i, site in _sites(observation_times()).items() if site in GENT_SITES}
     assert {feature["id"] for feature in page.features} == gent
     assert page.number_matched == len(gent)
@@ -124,25 +83,27 @@ def _sites(times: dict[str, Any]) -> dict[str, str]:
 
 
 def test_exact_counting_counts_apart_when_there_are_more_than_the_bound(
-    engine: Engine, observations: Collection, monkeypatch: pytest.MonkeyPatch
+    seeded_engine: Engine, observations: Collection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     params = [("filter", "vacant >= 0"), ("limit", "3")]
-    below = _page(engine, observations, params, Counting("exact"))
+    below = read_page(seeded_engine, observations, params, Counting("exact"))
     monkeypatch.setattr(features, "BOUND", 2)
-    above = _page(engine, observations, params, Counting("exact"))
+    above = read_page(seeded_engine, observations, params, Counting("exact"))
     assert below.number_matched == above.number_matched == len(OBSERVATIONS)
     assert [f["id"] for f in below.features] == [f["id"] for f in above.features]
-    assert _page(engine, observations, params, Counting("off")).number_matched is None
+    assert read_page(seeded_engine, observations, params, Counting("off")).number_matched is None
 
 
-def test_no_match_and_a_cursor_past_the_end(engine: Engine, observations: Collection) -> None:
-    nothing = _page(engine, observations, [("filter", "vacant < -1")], Counting())
+def test_no_match_and_a_cursor_past_the_end(
+    seeded_engine: Engine, observations: Collection
+) -> None:
+    nothing = read_page(seeded_engine, observations, [("filter", "vacant < -1")], Counting())
     assert (nothing.features, nothing.number_matched) == ([], 0)
     assert nothing.next_cursor is None and nothing.prev_cursor is None
-    last = _page(engine, observations,
+    last = read_page(seeded_engine, observations,
                  [("filter", "vacant >= 0"), ("sortby", "-id"), ("limit", "1")], Counting())
     cursor = features.paging.encode([last.features[0]["id"]], backwards=False, sortby=())
-    past = _page(engine, observations, [("filter", "vacant >= 0"), ("cursor", cursor)],
+    past = read_page(seeded_engine, observations, [("filter", "vacant >= 0"), ("cursor", cursor)],
                  Counting())
     assert past.features == []
     assert past.number_matched == len(OBSERVATIONS)  # counted apart: the page had no row

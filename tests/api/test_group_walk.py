@@ -17,33 +17,26 @@ import sqlalchemy as sa
 from sqlalchemy import Engine, event, make_url
 
 from api import features, group_walk
-from api.features import Counting, FeaturePage, FeatureSource, read_only
+from api.features import Counting, read_only
 from core.pilot import Collection, Registry
-from core.runtime import open_database
-from core.settings import DatabaseSettings
+from tests.api.pages import every_page, read_page
 from tests.api.seed import GENT_SITES, observation_times
-from tests.api.test_bounded_pages import GENT_BBOX, features_query
+from tests.api.test_bounded_pages import GENT_BBOX
 from tests.databases import postgis_database
 
 pytestmark = pytest.mark.postgis
 
 
 @pytest.fixture(scope="module")
-def api_database_url() -> Iterator[str]:
+def api_database_url(postgis_database_url: str) -> str:
     """PostGIS only (overrides the conftest's two backends): SQLite has no ``LATERAL``, and
     its pages are the bounded ones tested in test_bounded_pages.py."""
-    try:
-        with postgis_database() as url:
-            yield url
-    except RuntimeError as error:
-        pytest.fail(f"PostGIS test database unavailable: {error}", pytrace=False)
+    return postgis_database_url
 
 
 @pytest.fixture(scope="module")
-def engine(seeded_database_url: str, registry: Registry) -> Iterator[Engine]:
-    engine = open_database(DatabaseSettings(database_url=seeded_database_url), registry)
-    yield engine
-    engine.dispose()
+def engine(seeded_engine: Engine) -> Engine:
+    return seeded_engine
 
 
 @pytest.fixture(scope="module")
@@ -67,28 +60,6 @@ def statements(engine: Engine) -> Iterator[list[str]]:
     event.remove(engine, "before_cursor_execute", record)
 
 
-def _page(engine: Engine, collection: Collection, params: list[tuple[str, str]],
-          counting: Counting = Counting()) -> FeaturePage:
-    source = FeatureSource(collection, postgres=True)
-    with read_only(engine) as conn:
-        return source.fetch_page(conn, features_query(collection, params), counting)
-
-
-def _every_page(engine: Engine, collection: Collection, params: list[tuple[str, str]],
-                counting: Counting = Counting()) -> list[FeaturePage]:
-    pages = [_page(engine, collection, params, counting)]
-    while pages[-1].next_cursor is not None:
-        pages.append(_page(engine, collection, [*params, ("cursor", pages[-1].next_cursor)],
-                           counting))
-        assert len(pages) < 50
-    back = [pages[-1]]
-    while back[-1].prev_cursor is not None:
-        back.append(_page(engine, collection, [*params, ("cursor", back[-1].prev_cursor)],
-                          counting))
-        assert len(back) < 50
-    return pages + back
-
-
 def _walked(statements: list[str]) -> bool:
     return any("JOIN LATERAL" in sql for sql in statements)
 
@@ -106,11 +77,11 @@ def test_pages_found_group_by_group_are_the_pages(
     engine: Engine, observations: Collection, params: list[tuple[str, str]],
     statements: list[str],
 ) -> None:
-    walked = _every_page(engine, observations, params)
+    walked = every_page(engine, observations, params)
     assert _walked(statements)
     without = dataclasses.replace(observations, group_walk=None)
     statements.clear()
-    plain = _every_page(engine, without, params)
+    plain = every_page(engine, without, params)
     assert not _walked(statements)
     assert [p.features for p in walked] == [p.features for p in plain]
     assert [(p.next_cursor, p.prev_cursor) for p in walked] == [
@@ -123,8 +94,8 @@ def test_an_offset_page_is_the_same(engine: Engine, observations: Collection) ->
     without = dataclasses.replace(observations, group_walk=None)
     for offset in ("0", "3", "7", "1000"):
         params = [("bbox", GENT_BBOX), ("limit", "4"), ("offset", offset)]
-        assert _page(engine, observations, params).features == (
-            _page(engine, without, params).features
+        assert read_page(engine, observations, params).features == (
+            read_page(engine, without, params).features
         )
 
 
@@ -132,7 +103,7 @@ def test_the_page_holds_the_observations_of_the_sites_inside(
     engine: Engine, observations: Collection
 ) -> None:
     gent = {i for i in observation_times() if i.split("@")[0] in GENT_SITES}
-    page = _page(engine, observations, [("bbox", GENT_BBOX), ("limit", "1000")])
+    page = read_page(engine, observations, [("bbox", GENT_BBOX), ("limit", "1000")])
     assert [f["id"] for f in page.features] == sorted(gent)
     assert page.number_matched == len(gent)  # the first page holds them all: counted for free
 
@@ -142,9 +113,9 @@ def test_number_matched_is_exact_only_when_asked(
 ) -> None:
     gent = {i for i in observation_times() if i.split("@")[0] in GENT_SITES}
     params = [("bbox", GENT_BBOX), ("limit", "2")]
-    assert _page(engine, observations, params, Counting("exact")).number_matched == len(gent)
-    assert _page(engine, observations, params, Counting("capped")).number_matched is None
-    assert _page(engine, observations, params, Counting("off")).number_matched is None
+    assert read_page(engine, observations, params, Counting("exact")).number_matched == len(gent)
+    assert read_page(engine, observations, params, Counting("capped")).number_matched is None
+    assert read_page(engine, observations, params, Counting("off")).number_matched is None
 
 
 def test_too_many_groups_for_the_budget_take_the_bounded_page(
@@ -152,17 +123,17 @@ def test_too_many_groups_for_the_budget_take_the_bounded_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     params = [("bbox", GENT_BBOX), ("limit", "4")]
-    walked = _page(engine, observations, params)
+    walked = read_page(engine, observations, params)
     monkeypatch.setattr(features, "BOUND", 4)  # two sites x (4 + 1) rows are more than that
     statements.clear()
-    bounded = _page(engine, observations, params)
+    bounded = read_page(engine, observations, params)
     assert _walked(statements)  # tried, found no row, then ...
     assert any("WITH matches AS MATERIALIZED" in sql for sql in statements)  # ... bounded
     assert bounded.features == walked.features
 
 
 def test_a_bbox_without_sites_is_empty(engine: Engine, observations: Collection) -> None:
-    page = _page(engine, observations, [("bbox", "5.0,50.0,5.1,50.1")])
+    page = read_page(engine, observations, [("bbox", "5.0,50.0,5.1,50.1")])
     assert (page.features, page.number_matched, page.next_cursor) == ([], 0, None)
 
 
@@ -171,7 +142,7 @@ def test_no_walk_where_text_does_not_sort_bytewise(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(group_walk._BYTEWISE, engine, False)
-    page = _page(engine, observations, [("bbox", GENT_BBOX), ("limit", "4")])
+    page = read_page(engine, observations, [("bbox", GENT_BBOX), ("limit", "4")])
     assert not _walked(statements)
     assert len(page.features) == 4
 
