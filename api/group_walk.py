@@ -123,28 +123,53 @@ def page_statement(
     backwards = cursor is not None and cursor.backwards
     descending = key.descending != backwards
     order = source.c[walk.order_column]
-    within = [
-        source.c[walk.group_column] == groups.c.id,
-        *conditions,
-        *([paging.beyond([key], cursor)] if cursor is not None else []),
-    ]
+    beyond = [paging.beyond([key], cursor)] if cursor is not None else []
+
+    def ordered(*by: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
+        return [c.desc() if descending else c.asc() for c in by]
+
+    modern: list[sa.ColumnElement[bool]] = []
+    ancient = None
+    if walk.ordered_from is not None:
+        # Written into the SQL (a constant of the pilot's, not a request's value): as a bound
+        # parameter it would need SQLAlchemy's conversion, which keeps the statement off the
+        # event loop (api.async_pages).
+        start = sa.literal_column(
+            f"TIMESTAMP WITH TIME ZONE '{walk.ordered_from.isoformat()}'", order.type
+        )
+        modern.append(order >= start)
+        # The rows before it (normally none: one index probe per group) by their own id order,
+        # once for all groups rather than as a second branch in every group's walk.
+        ancient = (
+            sa.select(key.column.label(KEY))
+            .select_from(source)
+            .where(source.c[walk.group_column].in_(sa.select(groups.c.id)), *conditions,
+                   *beyond, order < start)
+            .order_by(*ordered(key.column))
+            .limit(walked)
+        )
     group_page = (
         sa.select(key.column.label(KEY))
         .select_from(source)
-        .where(*within)
-        .order_by(*(c.desc() if descending else c.asc() for c in (order, key.column)))
+        .where(source.c[walk.group_column] == groups.c.id, *conditions, *beyond, *modern)
+        .order_by(*ordered(order, key.column))
         .limit(walked)
         .correlate(groups)
         .lateral("walk")
     )
+    candidates: sa.Select[Any] | sa.CompoundSelect[Any] = sa.select(group_page.c[KEY]).select_from(
+        groups.join(group_page, sa.true())
+    )
+    if ancient is not None:
+        candidates = sa.union_all(candidates, ancient)
+    found = candidates.subquery("found")
     group_count = sa.select(sa.func.count()).select_from(groups).correlate(None)
     fits = group_count.scalar_subquery() * walked <= budget
-    walked_key = paging.Key(group_page.c[KEY], key.descending, nullable=False)
+    found_key = paging.Key(found.c[KEY], key.descending, nullable=False)
     page = (
-        sa.select(group_page.c[KEY])
-        .select_from(groups.join(group_page, sa.true()))
+        sa.select(found.c[KEY])
         .where(fits)
-        .order_by(*paging.order_by([walked_key], backwards=backwards))
+        .order_by(*paging.order_by([found_key], backwards=backwards))
         .limit(rows)
         .offset(offset)
         .subquery("page")

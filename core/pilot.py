@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -85,6 +86,10 @@ class HistorySpec:
     series_columns: tuple[str, ...] = ()
 
 
+#: The first instant whose ``%Y`` has four digits: ids written with it sort like times from here.
+FIXED_WIDTH_YEARS = datetime(1000, 1, 1, tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class GroupWalk:
     """Features that belong to a few located groups, as observations belong to their site.
@@ -99,11 +104,14 @@ class GroupWalk:
 
     ``groups()`` returns a SELECT with the labelled columns ``id``, ``geometry`` and the four
     bbox columns; ``group_column`` names the collection's column holding the group's id.
+    ``ordered_from``: the ids sort like ``order_column`` (a timestamp) only from this instant on
+    (a year before 1000 is written with fewer digits); earlier rows, if any, are sorted by id.
     """
 
     groups: Callable[[], sa.Select[Any]]
     group_column: str
     order_column: str
+    ordered_from: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.pilot import Collection, GroupWalk, HistorySpec, Translation
+from core.pilot import FIXED_WIDTH_YEARS, Collection, GroupWalk, HistorySpec, Translation
 from core.storage import table_of
 from pilots.parking.models import (
     OCCUPANCY_ATTRIBUTES,
@@ -64,9 +64,13 @@ def _site_places_query() -> sa.Select[Any]:
 
 
 #: An observation sits at its site, and its id is ``{site}@{UTC time}`` with the time at a fixed
-#: width (:func:`pilots.parking.stores.observation_id`), so a site's ids sort like its times.
+#: width from the year 1000 on (:func:`pilots.parking.stores.observation_id`), so a site's ids
+#: sort like its times.
 OBSERVATIONS_BY_SITE = GroupWalk(
-    groups=_site_places_query, group_column="site_id", order_column="observed_at"
+    groups=_site_places_query,
+    group_column="site_id",
+    order_column="observed_at",
+    ordered_from=FIXED_WIDTH_YEARS,
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -19,8 +20,11 @@ from sqlalchemy import Engine, event, make_url
 from api import features, group_walk
 from api.features import Counting, read_only
 from core.pilot import Collection, Registry
+from core.storage import table_of
+from pilots.parking.models import ParkingObservation
+from pilots.parking.stores import observation_id
 from tests.api.pages import every_page, read_page
-from tests.api.seed import GENT_SITES, observation_times
+from tests.api.seed import GENT_SITES, KOUTER, observation_times
 from tests.api.test_bounded_pages import GENT_BBOX
 from tests.databases import postgis_database
 
@@ -169,3 +173,34 @@ def test_the_collation_is_read_from_the_database(engine: Engine) -> None:
             with psycopg.connect(dsn.render_as_string(hide_password=False),
                                  autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE "{name}"')
+
+
+def test_ids_of_years_before_1000_do_not_sort_like_times_and_still_page_right(
+    engine: Engine, observations: Collection
+) -> None:
+    """``{site}@{time}`` writes the year 999 with three digits, so its id sorts after every
+    later year's: the walk sorts such rows by id apart (GroupWalk.ordered_from)."""
+    table = table_of(ParkingObservation)
+    ancient = [datetime(999, 1, 1, tzinfo=UTC), datetime(999, 6, 1, 12, tzinfo=UTC),
+               datetime(99, 1, 1, tzinfo=UTC)]
+    with engine.begin() as conn:
+        template = dict(conn.execute(
+            sa.select(table).where(table.c.site_id == KOUTER).limit(1)
+        ).mappings().one())
+        conn.execute(table.insert(), [
+            {**template, "id": observation_id(KOUTER, when), "observed_at": when}
+            for when in ancient
+        ])
+    try:
+        without = dataclasses.replace(observations, group_walk=None)
+        for params in ([("bbox", GENT_BBOX), ("limit", "5")],
+                       [("bbox", GENT_BBOX), ("limit", "4"), ("sortby", "-id")]):
+            walked = every_page(engine, observations, params)
+            plain = every_page(engine, without, params)
+            assert [p.features for p in walked] == [p.features for p in plain]
+            ids = [f["id"] for p in walked[: len(walked) // 2] for f in p.features]
+            assert {observation_id(KOUTER, when) for when in ancient} <= set(ids)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(table.delete().where(table.c.observed_at < datetime(1000, 1, 1,
+                                                                             tzinfo=UTC)))
