@@ -29,7 +29,7 @@ from api.pg_reads import AsyncReads
 from api.statement_cache import StatementCache
 
 #: Compiled SQL by statement: (the statement, its SQL, its fixed parameters; ``None``: not
-#: plain). The statement is kept in the value so its id cannot be reused while cached.
+#: plain). The statement is kept in the value: alive, its id cannot be another's while cached.
 _COMPILED: StatementCache[tuple[sa.Select[Any], str | None, dict[str, Any]]] = StatementCache()
 
 
@@ -80,9 +80,7 @@ def _compiled(statement: sa.Select[Any], dialect: Dialect) -> tuple[str | None, 
             return statement, None, {}
         return statement, compiled.string, dict(compiled.params)
 
-    kept, sql, fixed = _COMPILED.get((id(statement), dialect.name), build)
-    if kept is not statement:  # an id reused after the kept statement was dropped
-        _, sql, fixed = build()
+    _kept, sql, fixed = _COMPILED.get((id(statement), dialect.name), build)
     return sql, fixed
 
 

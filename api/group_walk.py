@@ -125,41 +125,37 @@ def page_statement(
     order = source.c[walk.order_column]
     beyond = [paging.beyond([key], cursor)] if cursor is not None else []
 
-    def ordered(*by: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
-        return [c.desc() if descending else c.asc() for c in by]
+    def first_keys(
+        *where: sa.ColumnElement[bool], by: tuple[sa.ColumnElement[Any], ...]
+    ) -> sa.Select[Any]:
+        """The keys of the first ``walked`` matches that also satisfy ``where``, in ``by``."""
+        return (
+            sa.select(key.column.label(KEY))
+            .select_from(source)
+            .where(*conditions, *beyond, *where)
+            .order_by(*(c.desc() if descending else c.asc() for c in by))
+            .limit(walked)
+        )
 
-    modern: list[sa.ColumnElement[bool]] = []
-    ancient = None
-    if walk.ordered_from is not None:
+    in_group = source.c[walk.group_column] == groups.c.id
+    if walk.ordered_from is None:
+        group_page, ancient = first_keys(in_group, by=(order, key.column)), None
+    else:
         # Written into the SQL (a constant of the pilot's, not a request's value): as a bound
         # parameter it would need SQLAlchemy's conversion, which keeps the statement off the
         # event loop (api.async_pages).
         start = sa.literal_column(
             f"TIMESTAMP WITH TIME ZONE '{walk.ordered_from.isoformat()}'", order.type
         )
-        modern.append(order >= start)
+        group_page = first_keys(in_group, order >= start, by=(order, key.column))
         # The rows before it (normally none: one index probe per group) by their own id order,
         # once for all groups rather than as a second branch in every group's walk.
-        ancient = (
-            sa.select(key.column.label(KEY))
-            .select_from(source)
-            .where(source.c[walk.group_column].in_(sa.select(groups.c.id)), *conditions,
-                   *beyond, order < start)
-            .order_by(*ordered(key.column))
-            .limit(walked)
-        )
-    group_page = (
-        sa.select(key.column.label(KEY))
-        .select_from(source)
-        .where(source.c[walk.group_column] == groups.c.id, *conditions, *beyond, *modern)
-        .order_by(*ordered(order, key.column))
-        .limit(walked)
-        .correlate(groups)
-        .lateral("walk")
-    )
-    candidates: sa.Select[Any] | sa.CompoundSelect[Any] = sa.select(group_page.c[KEY]).select_from(
-        groups.join(group_page, sa.true())
-    )
+        in_any_group = source.c[walk.group_column].in_(sa.select(groups.c.id))
+        ancient = first_keys(in_any_group, order < start, by=(key.column,))
+    walked_groups = group_page.correlate(groups).lateral("walk")
+    candidates: sa.Select[Any] | sa.CompoundSelect[Any] = sa.select(
+        walked_groups.c[KEY]
+    ).select_from(groups.join(walked_groups, sa.true()))
     if ancient is not None:
         candidates = sa.union_all(candidates, ancient)
     found = candidates.subquery("found")

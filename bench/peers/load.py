@@ -76,26 +76,26 @@ def settle(dsn: str, database: str, pids: list[int], timeout: float = 120.0) -> 
     """
     started = time.monotonic()
     quiet_since: float | None = None
-    busy = cpu_seconds(pids)
-    while time.monotonic() - started < timeout:
-        time.sleep(0.25)
-        used, busy = cpu_seconds(pids) - busy, cpu_seconds(pids)
-        with psycopg.connect(dsn, autocommit=True) as conn:
+    spent = cpu_seconds(pids)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        while time.monotonic() - started < timeout:
+            time.sleep(0.25)
+            before, spent = spent, cpu_seconds(pids)
+            used = spent - before
             row = conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active'"
                 " AND pid <> pg_backend_pid()",
                 (database,),
             ).fetchone()
-        quiet = row is not None and row[0] == 0 and used < 0.25 * 0.05  # under 5 % of a core
-        now = time.monotonic()
-        if not quiet:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = now
-        elif now - quiet_since >= 1.0:
-            break
+            quiet = row is not None and row[0] == 0 and used < 0.25 * 0.05  # < 5 % of a core
+            now = time.monotonic()
+            if not quiet:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= 1.0:
+                break
     return time.monotonic() - started
-
 
 def run_wrk(
     url: str, *, connections: int, seconds: int, server_pids: list[int], dsn: str,
