@@ -11,26 +11,38 @@ keeps the text format, with geometries as EWKB hex and JSON as text.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from psycopg.copy import Copy, FileWriter
 from psycopg.types.json import set_json_dumps
 from sqlalchemy.engine import Connection
 
+from core.column_rows import RowColumns
 from core.geometry_type import Geometry, to_db_value
 
+#: PostgreSQL's binary COPY header (signature, no flags, no extension) and trailer: the rows
+#: of several blocks can be sent as one COPY between them.
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_BINARY_TRAILER = b"\xff\xff"
 #: Short lists (``derived``: the names of computed terms) repeat row after row; their JSON is
 #: cached instead of encoded each time.
 _CACHED_LIST_LENGTH = 8
 
 
 def copy_rows(
-    conn: Connection, table: sa.Table, target: str, rows: Sequence[dict[str, Any]]
+    conn: Connection,
+    table: sa.Table,
+    target: str,
+    rows: Sequence[dict[str, Any]] | RowColumns,
 ) -> None:
-    """COPY ``rows`` (dicts keyed by ``table``'s column names) into the table ``target``."""
+    """COPY ``rows`` (dicts keyed by ``table``'s column names, or columns of them) into the
+    table ``target``."""
     columns = [column.name for column in table.columns]
     quoted = ", ".join(f'"{name}"' for name in columns)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -39,9 +51,17 @@ def copy_rows(
         set_json_dumps(json_text, cursor)
         with cursor.copy(f'COPY "{target}" ({quoted}) FROM STDIN (FORMAT BINARY)') as copy:
             copy.set_types(types)
-            for row in rows:
-                copy.write_row(list(map(row.get, columns)))
+            if isinstance(rows, RowColumns) and rows.copy_data is not None:
+                copy.write(_BINARY_HEADER + rows.copy_data + _BINARY_TRAILER)
+            elif isinstance(rows, RowColumns):
+                for row_values in rows.tuples(columns):
+                    copy.write_row(row_values)
+            else:
+                for row in rows:
+                    copy.write_row(list(map(row.get, columns)))
         return
+    if isinstance(rows, RowColumns):
+        rows = rows.dicts()
     converted = [
         (index, convert)
         for index, column in enumerate(table.columns)
@@ -53,6 +73,55 @@ def copy_rows(
             for index, convert in converted:
                 values[index] = convert(values[index])
             copy.write_row(values)
+
+
+def encode_rows(conn: Connection, table: sa.Table, rows: RowColumns) -> RowColumns:
+    """``rows`` with their binary COPY data for ``table`` (PostgreSQL; else as they are).
+
+    Why: formatting rows for COPY needs the GIL, and the writer thread that sends them waits
+    for it while the next batch is being checked, leaving PostgreSQL idle. Formatted on the
+    checking thread instead, the writer just hands PostgreSQL one buffer. ``conn`` only lends
+    its type adapters; nothing is sent.
+    """
+    types = binary_types(table) if conn.dialect.name == "postgresql" else None
+    if types is None:
+        return rows
+    names = [column.name for column in table.columns]
+    held = dict(rows.columns)
+    for name, kind in zip(names, types, strict=True):
+        if kind == "jsonb" and name in held:
+            held[name] = _jsonb_wire(held[name])
+    wire_types = ["bytea" if kind == "jsonb" else kind for kind in types]
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    buffer = io.BytesIO()
+    with Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy:
+        copy.set_types(wire_types)
+        for row_values in RowColumns(held, rows.length).tuples(names):
+            copy.write_row(row_values)
+    data = buffer.getvalue()
+    if not (data.startswith(_BINARY_HEADER) and data.endswith(_BINARY_TRAILER)):
+        return rows  # not the format this module knows: the writer formats them itself
+    return replace(rows, copy_data=data[len(_BINARY_HEADER) : -len(_BINARY_TRAILER)])
+
+
+def _jsonb_wire(values: list[Any]) -> list[bytes | None]:
+    """JSON values in jsonb's binary wire form: a version byte (1), then the JSON text.
+
+    Sent as they are (as if bytea, whose binary form is the raw bytes), they reach the jsonb
+    column exactly as psycopg's jsonb dumper would send them, without a Python call per row:
+    each distinct value object is encoded once (a block repeats the same few lists).
+    """
+    encoded: dict[int, bytes] = {}
+    wire: list[bytes | None] = []
+    for value in values:
+        if value is None:
+            wire.append(None)
+            continue
+        found = encoded.get(id(value))
+        if found is None:
+            found = encoded[id(value)] = b"\x01" + json_text(value).encode()
+        wire.append(found)
+    return wire
 
 
 @lru_cache(maxsize=256)

@@ -18,8 +18,10 @@ from typing import Any, BinaryIO, Protocol
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from core.column_rows import StoredRows
 from core.errors import DuplicatePilot, UnknownFormat, UnknownPilot
 from core.handbook import Handbook
+from core.ingest.blocks import ColumnLane, RecordBlock
 from core.ingest.envelope import Canonical, Notice, RawRecord, ReadContext
 from core.storage import Mode
 from core.validation import PilotRules, Validator
@@ -31,7 +33,8 @@ class Adapter(Protocol):
     """A supplier format: splits an input into raw records and maps each to canonical records.
 
     ``read`` may raise :class:`core.errors.UnreadableInput`; ``map`` is pure and may raise
-    :class:`core.ingest.envelope.RecordRejected`.
+    :class:`core.ingest.envelope.RecordRejected`. ``read`` may also yield a
+    :class:`core.ingest.blocks.RecordBlock` for a stretch of plain records (large files).
     """
 
     format_id: str
@@ -40,7 +43,9 @@ class Adapter(Protocol):
 
     def sniff(self, head: bytes, filename: str) -> bool: ...
 
-    def read(self, stream: BinaryIO, context: ReadContext) -> Iterator[RawRecord]: ...
+    def read(
+        self, stream: BinaryIO, context: ReadContext
+    ) -> Iterator[RawRecord] | Iterator[RawRecord | RecordBlock]: ...
 
     def map(self, raw: RawRecord, context: ReadContext) -> list[Canonical]: ...
 
@@ -163,7 +168,7 @@ class Collection:
 
 #: Runs in the transaction of each stored batch (latest states, merges); may return notices
 #: about what storing found (e.g. sources that disagree), which the ingest report lists.
-AfterStore = Callable[[Connection, str, list[dict[str, Any]]], Sequence[Notice] | None]
+AfterStore = Callable[[Connection, str, StoredRows], Sequence[Notice] | None]
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,8 @@ class Pilot:
     migrations: Path | None = None
     after_store: AfterStore | None = None
     demo_files: Sequence[DemoFile] = ()
+    #: Column-wise checks and rows per entity, for blocks of records (:mod:`core.ingest.blocks`).
+    lanes: Mapping[str, ColumnLane] = field(default_factory=dict)
     #: Adds the pilot's own commands to a typer app (``stadspuls <pilot-id> ...``).
     commands: Callable[[Any], None] | None = None
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from core.column_rows import RowColumns
 from core.ingest.envelope import Canonical, stable_id
 
 
@@ -33,8 +34,12 @@ def located_row(source: str, record: Canonical, attributes: Sequence[str]) -> di
     return row
 
 
-def newest(rows: Iterable[dict[str, Any]], key: str, time: str) -> list[dict[str, Any]]:
+def newest(
+    rows: Iterable[dict[str, Any]] | RowColumns, key: str, time: str
+) -> list[dict[str, Any]]:
     """Per value of ``key``, the row with the latest ``time``."""
+    if isinstance(rows, RowColumns):
+        return rows.newest(key, time)
     latest: dict[Any, dict[str, Any]] = {}
     for row in rows:
         current = latest.get(row[key])

@@ -59,6 +59,9 @@ class _EntityPlan:
     quick: dict[str, QuickCoercer]  # term id -> its quick coercer
 
 
+#: Marks a value its quick coercer declined, in :meth:`Validator.coerce_columns`.
+_DECLINED = object()
+
 #: Distinct record shapes (entity, value keys) whose quick steps are kept; a feed repeats a few.
 _STEPS_LIMIT = 4096
 #: The quick steps of one shape: the keys that are terms, and their quick coercers.
@@ -174,6 +177,41 @@ class Validator:
         values.update(zip(keys, converted, strict=True))
         return True
 
+    def coerce_columns(
+        self,
+        entity: str,
+        columns: Mapping[str, list[Any]],
+        context: ReadContext,
+        now: datetime,
+    ) -> tuple[dict[str, list[Any]], list[bool]]:
+        """Quick coercion of whole columns (:mod:`core.ingest.blocks`): coerced columns, and
+        per record whether every value and required term passed.
+
+        Each distinct value is coerced once, by the same quick coercer :meth:`validate` uses
+        (a column repeats the same few times and codes). None stays None: an absent value. A
+        record with a declined value or a missing required term is marked False; its values
+        are then left unchanged, as the per-record checks must see them.
+        """
+        plan = self._plans[entity]
+        size = len(next(iter(columns.values()), []))
+        passed = [True] * size
+        coerced: dict[str, list[Any]] = {}
+        for key, column in columns.items():
+            quick = plan.quick.get(key)
+            if quick is None:  # not a term: validate() leaves it alone too
+                coerced[key] = column
+                continue
+            coerced[key], declined = _coerce_column(quick, column, context, now)
+            for index in declined:
+                passed[index] = False
+        for term in plan.required:
+            required = coerced.get(term.id)
+            if required is None or None in required:
+                for index in range(size):
+                    if required is None or required[index] is None:
+                        passed[index] = False
+        return coerced, passed
+
     def _coerce_values(
         self,
         record: Canonical,
@@ -285,6 +323,33 @@ class Validator:
                     )
                 )
         return problems
+
+
+def _coerce_column(
+    quick: QuickCoercer, column: list[Any], context: ReadContext, now: datetime
+) -> tuple[list[Any], list[int]]:
+    """One column quick-coerced, each distinct value once; and the indices of declined values
+    (left as they were). A column whose values are all their coerced selves comes back as is.
+    """
+    # 1, 1.0 and True are equal but not coerced alike: mixed types are keyed with theirs
+    mixed = len(set(map(type, column)) - {type(None)}) > 1
+    keys: list[Any] = [(type(v), v) for v in column] if mixed else column
+    table: dict[Any, Any] = {}
+    for found in set(keys):
+        value = found[1] if mixed else found
+        try:
+            table[found] = None if value is None else quick(value, context, now)
+        except Declined:
+            table[found] = _DECLINED
+    if not mixed and all(table[found] is found for found in table):
+        return column, []
+    converted = list(map(table.__getitem__, keys))
+    declined = []
+    if any(value is _DECLINED for value in table.values()):
+        declined = [index for index, value in enumerate(converted) if value is _DECLINED]
+        for index in declined:
+            converted[index] = column[index]
+    return converted, declined
 
 
 def _convert(term: Term, value: Any, context: ReadContext) -> Any:

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from itertools import islice
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
 
+from core.column_rows import RowColumns, joined
+from core.copying import encode_rows
 from core.errors import UnreadableInput
 from core.handbook import Entity
 from core.ingest.activity import record_activity
+from core.ingest.blocks import LaneOutcome, RecordBlock
 from core.ingest.envelope import (
     Canonical,
     Notice,
@@ -79,6 +82,9 @@ class IngestSummary:
 
 
 Progress = Callable[[int], None]
+#: At most this many batches (of ``batch_size`` records) wait for the writer, then are written
+#: in one transaction.
+_GROUPED_BATCHES = 8
 
 
 @dataclass
@@ -89,6 +95,21 @@ class Checked:
     quarantined: list[dict[str, Any]]
     source: str = ""
     valid: int = 0  # raw records of the batch that passed
+    columns: dict[str, list[RowColumns]] = field(default_factory=dict)  # rows of blocks
+
+    @property
+    def size(self) -> int:
+        return self.valid + len(self.quarantined)
+
+    def absorb(self, later: Checked) -> Checked:
+        """Add a later batch of the same run, to write both in one transaction."""
+        for entity, rows in later.rows.items():
+            self.rows.setdefault(entity, []).extend(rows)
+        for entity, blocks in later.columns.items():
+            self.columns.setdefault(entity, []).extend(blocks)
+        self.quarantined.extend(later.quarantined)
+        self.valid += later.valid
+        return self
 
 
 class Pipeline:
@@ -120,7 +141,10 @@ class Pipeline:
         self._screen = Screen.from_handbook(privacy) if privacy is not None else None
 
     def run(
-        self, records: Iterable[RawRecord], context: ReadContext, progress: Progress | None = None
+        self,
+        records: Iterable[RawRecord | RecordBlock],
+        context: ReadContext,
+        progress: Progress | None = None,
     ) -> IngestSummary:
         """Check (and unless ``dry_run`` store) every record; raise UnreadableInput on damage."""
         summary, failure = self.run_until_unreadable(records, context, progress)
@@ -129,7 +153,10 @@ class Pipeline:
         return summary
 
     def run_until_unreadable(
-        self, records: Iterable[RawRecord], context: ReadContext, progress: Progress | None = None
+        self,
+        records: Iterable[RawRecord | RecordBlock],
+        context: ReadContext,
+        progress: Progress | None = None,
     ) -> tuple[IngestSummary, UnreadableInput | None]:
         """Like :meth:`run`, but hand back the damage instead of raising it.
 
@@ -139,23 +166,37 @@ class Pipeline:
         summary = IngestSummary()
         failure: list[UnreadableInput] = []
 
-        def guarded() -> Iterator[RawRecord]:
+        def guarded() -> Iterator[RawRecord | RecordBlock]:
             try:
                 yield from records
             except UnreadableInput as error:  # keep what was read before the damage
                 failure.append(error)
 
+        writing = not self.dry_run and self.engine is not None
+        waiting: Checked | None = None  # checked while the writer was busy
+
+        def write(checked: Checked) -> UpsertCounts:
+            return self.write(checked, summary.notices)
+
         with relaxed_gc(), BatchWriter(lambda counts: summary.counts.add(counts)) as writer:  # type: ignore[arg-type]
             for batch in _batches(guarded(), self.batch_size):
-                checked = self._check_batch(batch, context, summary)
-                if not self.dry_run and self.engine is not None:
-                    writer.submit(lambda checked=checked: self.write(checked, summary.notices))  # type: ignore[misc]
+                checked = self._check(batch, context, summary)
+                if writing:
+                    # Group commit: batches checked while the writer is busy go in its next
+                    # transaction together (fewer, larger writes when the database is the
+                    # bottleneck), up to a bound that keeps memory flat.
+                    waiting = checked if waiting is None else waiting.absorb(checked)
+                    if not writer.busy() or waiting.size >= self.batch_size * _GROUPED_BATCHES:
+                        writer.submit(partial(write, waiting))
+                        waiting = None
                 if progress is not None:
                     progress(summary.read)
+            if waiting is not None:
+                writer.submit(partial(write, waiting))
         return summary, failure[0] if failure else None
 
     def prepare(
-        self, records: Iterable[RawRecord], context: ReadContext
+        self, records: Iterable[RawRecord | RecordBlock], context: ReadContext
     ) -> tuple[IngestSummary, list[Checked]]:
         """Check records without writing: the summary and the batches to :meth:`write` later.
 
@@ -165,10 +206,87 @@ class Pipeline:
         summary = IngestSummary()
         with relaxed_gc():
             checked = [
-                self._check_batch(batch, context, summary)
+                self._check(batch, context, summary)
                 for batch in _batches(records, self.batch_size)
             ]
         return summary, checked
+
+    def _check(
+        self, batch: list[RawRecord] | RecordBlock, context: ReadContext, summary: IngestSummary
+    ) -> Checked:
+        if isinstance(batch, RecordBlock):
+            return self._check_block(batch, context, summary)
+        return self._check_batch(batch, context, summary)
+
+    def _check_block(
+        self, block: RecordBlock, context: ReadContext, summary: IngestSummary
+    ) -> Checked:
+        """A block's records: what the entity's lane accepts as columns, the rest one by one."""
+        outcome = self._lane_outcome(block, context)
+        accepted = outcome.accepted if outcome is not None else [False] * len(block)
+        rest = [block.record(index) for index, taken in enumerate(accepted) if not taken]
+        checked = self._check_batch(rest, context, summary)
+        if outcome is not None and len(outcome.rows):
+            count = len(outcome.rows)
+            summary.read += count
+            summary.valid += count
+            checked.valid += count
+            checked.columns.setdefault(block.entity, []).append(outcome.rows)
+        return checked
+
+    def _lane_outcome(self, block: RecordBlock, context: ReadContext) -> LaneOutcome | None:
+        """The lane's verdict on a block, or None when blocks of its entity have no lane (a
+        pilot without one, records screened for personal data, quick checks switched off)."""
+        lane = self.pilot.lanes.get(block.entity)
+        references = self._references.get(block.entity, [])
+        validator = self.pilot.validator
+        if lane is None or self._screen is not None or not validator.quick or len(references) > 1:
+            return None
+        columns, candidates = validator.coerce_columns(
+            block.entity, block.columns, context, validator.clock()
+        )
+        for index, declined in enumerate(block.declined):
+            if declined:
+                candidates[index] = False
+        referenced: dict[str, list[Any]] = {}
+        if references:
+            referenced = self._referenced_columns(
+                references[0], columns[references[0].id], candidates, context.source
+            )
+        outcome = lane(columns, referenced, candidates, context.source)
+        if self.engine is None or self.dry_run or not len(outcome.rows):
+            return outcome
+        with self.engine.connect() as conn:
+            table = self.pilot.store_for(block.entity).table
+            return replace(outcome, rows=encode_rows(conn, table, outcome.rows))
+
+    def _referenced_columns(
+        self, term: Any, natives: list[Any], candidates: list[bool], source: str
+    ) -> dict[str, list[Any]]:
+        """Per lookup column of the referenced entity, its value for each record; a record
+        whose target is not known stops being a candidate (the per-record checks say so)."""
+        targets = {
+            native: stable_id(source, str(native)) for native in set(natives) if native is not None
+        }
+        entity = term.refers_to
+        known = self._known.setdefault(entity, {})
+        self._fetch_known({entity: {target for target in targets.values() if target not in known}})
+        store = self.pilot.store_for(entity)
+        by_native = {native: known.get(target) for native, target in targets.items()}
+        by_native[None] = None
+        found = list(map(by_native.__getitem__, natives))
+        if None in found:
+            for index, values in enumerate(found):
+                if values is None:
+                    candidates[index] = False
+        columns = {}
+        for name in store.lookup_columns:
+            value_of = {
+                native: None if values is None else values.get(name)
+                for native, values in by_native.items()
+            }
+            columns[name] = list(map(value_of.__getitem__, natives))
+        return columns
 
     def _check_batch(
         self, batch: list[RawRecord], context: ReadContext, summary: IngestSummary
@@ -309,7 +427,12 @@ class Pipeline:
                         target = stable_id(source, str(native))
                         if target not in self._known.get(term.refers_to, {}):
                             wanted.setdefault(term.refers_to, set()).add(target)
-        if not wanted:
+        self._fetch_known(wanted)
+
+    def _fetch_known(self, wanted: dict[str, set[str]]) -> None:
+        """Look the ``wanted`` ids up per entity (one query each) and remember what is found."""
+        wanted = {entity: ids for entity, ids in wanted.items() if ids}
+        if not wanted or self.engine is None:
             return
         with self.engine.connect() as conn:
             for entity, ids in wanted.items():
@@ -327,22 +450,25 @@ class Pipeline:
         assert self.engine is not None
         with self.engine.begin() as conn:
             for store in self.pilot.stores:
-                entity_rows = rows[store.entity]
-                if not entity_rows:
-                    continue
-                counts.add(
-                    upsert(
-                        conn,
-                        store.table,
-                        entity_rows,
-                        store.id_column,
-                        mode=store.on_conflict,
+                blocks: list[list[dict[str, Any]] | RowColumns] = [rows[store.entity]]
+                if checked.columns.get(store.entity):
+                    blocks.append(joined(checked.columns[store.entity]))
+                for entity_rows in blocks:
+                    if not len(entity_rows):
+                        continue
+                    counts.add(
+                        upsert(
+                            conn,
+                            store.table,
+                            entity_rows,
+                            store.id_column,
+                            mode=store.on_conflict,
+                        )
                     )
-                )
-                if self.pilot.after_store is not None:
-                    found = self.pilot.after_store(conn, store.entity, entity_rows)
-                    if found and notices is not None:
-                        notices.extend(found)
+                    if self.pilot.after_store is not None:
+                        found = self.pilot.after_store(conn, store.entity, entity_rows)
+                        if found and notices is not None:
+                            notices.extend(found)
             store_quarantine(conn, quarantined)
             if checked.source:
                 record_activity(
@@ -359,7 +485,21 @@ def _reference_terms(entity: Entity) -> list[Any]:
     return [term for term in entity.terms if term.datatype == "reference"]
 
 
-def _batches(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
-    iterator = iter(records)
-    while batch := list(islice(iterator, size)):
+def _batches(
+    records: Iterable[RawRecord | RecordBlock], size: int
+) -> Iterator[list[RawRecord] | RecordBlock]:
+    """Raw records in lists of ``size``; a block is a batch of its own."""
+    batch: list[RawRecord] = []
+    for record in records:
+        if isinstance(record, RecordBlock):
+            if batch:
+                yield batch
+                batch = []
+            yield record
+            continue
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
         yield batch

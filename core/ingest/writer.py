@@ -29,6 +29,10 @@ class BatchWriter:
         self.drain()
         self._pending = self._executor.submit(job)
 
+    def busy(self) -> bool:
+        """Whether a job is still in flight."""
+        return self._pending is not None and not self._pending.done()
+
     def drain(self) -> None:
         """Wait for the job in flight; its exception, if any, is raised here."""
         if self._pending is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from core.column_rows import StoredRows, as_dicts
 from core.handbook import Handbook, Term
 from core.ingest.envelope import Canonical, Notice, Problem
 from core.pilot import AfterStore, EntityStore
@@ -62,10 +63,11 @@ def after_store_builder(handbook: Handbook) -> AfterStore:
     """
     entity = handbook.entities_by_id[ENTITY]
 
-    def after_store(conn: Connection, stored: str, rows: list[dict[str, Any]]) -> list[Notice]:
-        if stored != ENTITY or not rows:
+    def after_store(conn: Connection, stored: str, rows: StoredRows) -> list[Notice]:
+        if stored != ENTITY or not len(rows):
             return []
-        buildings = refresh_buildings(conn, assign_buildings(conn, rows), handbook)
+        assigned = assign_buildings(conn, as_dicts(rows))
+        buildings = refresh_buildings(conn, assigned, handbook)
         return [
             conflict_notice(building["id"], conflict, entity.terms_by_id.get(conflict["term"]))
             for building in buildings

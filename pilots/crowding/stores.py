@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from core.column_rows import StoredRows, as_dicts
 from core.ingest.envelope import Canonical, stable_id
 from core.pilot import EntityStore
 from core.rows import located_row
@@ -57,8 +58,9 @@ def observation_row(source: str, record: Canonical) -> dict[str, Any]:
     return row
 
 
-def after_store(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> None:
+def after_store(conn: Connection, entity: str, stored: StoredRows) -> None:
     """After each stored batch: latest state, then roll-ups and levels of the touched hours."""
+    rows = as_dicts(stored)
     if entity != "observation" or not rows:
         return
     update_latest_state(conn, entity, rows)

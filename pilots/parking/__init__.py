@@ -18,6 +18,7 @@ from core.ingest.canonical import (
 from core.pilot import Adapter, DemoFile, Pilot
 from pilots.parking.adapters import Datex2Adapter, GentJsonAdapter
 from pilots.parking.collections import parking_collections
+from pilots.parking.lane import observation_lane
 from pilots.parking.message_adapters import message_adapters
 from pilots.parking.rules import parking_rules
 from pilots.parking.settings import ParkingSettings
@@ -47,6 +48,7 @@ def pilot() -> Pilot:
         collections=parking_collections(),
         migrations=HERE / "migrations" / "versions",
         after_store=after_store(ParkingSettings().bay_stale_after),
+        lanes={"observation": observation_lane},
         demo_files=[
             DemoFile(HERE / "demo" / "datex2-v2-table.xml", "datex2", "gent-datex"),
             DemoFile(HERE / "demo" / "datex2-v2-status.xml", "datex2", "gent-datex"),

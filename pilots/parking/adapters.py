@@ -11,8 +11,10 @@ from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
 from core.errors import UnreadableInput
+from core.ingest.blocks import RecordBlock
 from core.ingest.envelope import Canonical, Problem, RawRecord, ReadContext, RecordRejected
 from pilots.parking.formats.datex2 import (
+    DatexBlock,
     DatexFormatError,
     DatexItem,
     iter_datex2,
@@ -41,6 +43,18 @@ def _raw_record(item: GentItem | DatexItem, context: ReadContext) -> RawRecord:
         _mapping_problems(item.problems),
         parsed=item,
     )
+
+
+def _record_block(block: DatexBlock, context: ReadContext) -> RecordBlock:
+    """A block of plain status records; one of them on its own is parsed like any record."""
+
+    def record(index: int) -> RawRecord:
+        try:
+            return _raw_record(block.item(index), context)
+        except DatexFormatError as error:
+            raise UnreadableInput(f"{context.origin}: {error}") from None
+
+    return RecordBlock("observation", block.columns, block.declined, record)
 
 
 def _with_point(values: dict[str, Any]) -> dict[str, Any]:
@@ -100,9 +114,11 @@ class Datex2Adapter:
     def sniff(self, head: bytes, filename: str) -> bool:
         return looks_like_datex2(head)
 
-    def read(self, stream: BinaryIO, context: ReadContext) -> Iterator[RawRecord]:
+    def read(
+        self, stream: BinaryIO, context: ReadContext
+    ) -> Iterator[RawRecord | RecordBlock]:
         try:
-            items = iter_datex2(stream)
+            items = iter_datex2(stream, blocks=True)
             first = next(items, None)
         except DatexFormatError as error:
             raise UnreadableInput(f"{context.origin}: {error}") from None
@@ -111,11 +127,17 @@ class Datex2Adapter:
         return self._records(first, items, context)
 
     def _records(
-        self, first: DatexItem, rest: Iterator[DatexItem], context: ReadContext
-    ) -> Iterator[RawRecord]:
-        item: DatexItem | None = first
+        self,
+        first: DatexItem | DatexBlock,
+        rest: Iterator[DatexItem | DatexBlock],
+        context: ReadContext,
+    ) -> Iterator[RawRecord | RecordBlock]:
+        item: DatexItem | DatexBlock | None = first
         while item is not None:
-            yield _raw_record(item, context)
+            if isinstance(item, DatexBlock):
+                yield _record_block(item, context)
+            else:
+                yield _raw_record(item, context)
             try:
                 item = next(rest, None)
             except DatexFormatError as error:

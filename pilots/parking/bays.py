@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from core.column_rows import StoredRows
 from core.ingest.envelope import Canonical, stable_id
 from core.rows import located_row, newest
 from core.storage import table_of, upsert, upsert_if_newer
@@ -49,7 +50,7 @@ def bay_observation_row(source: str, record: Canonical) -> dict[str, Any]:
     }
 
 
-def update_bay_states(conn: Connection, rows: list[dict[str, Any]], stale_after: float) -> None:
+def update_bay_states(conn: Connection, rows: StoredRows, stale_after: float) -> None:
     """Move each bay's state forward, then recompute the zones those bays belong to."""
     latest = newest(rows, "bay_id", "observed_at")
     states = [

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from core.column_rows import StoredRows
 from core.ingest.envelope import Canonical, stable_id
 from core.pilot import AfterStore, EntityStore
 from core.rows import located_row, newest
@@ -31,6 +32,12 @@ def site_row(source: str, record: Canonical) -> dict[str, Any]:
 def observation_id(site_id: str, observed_at: datetime) -> str:
     """``{site}@{UTC time to the second}``, e.g. ``gent:P01@20250101T120000Z``."""
     return f"{site_id}@{_utc_stamp(observed_at)}"
+
+
+def observation_ids(site_ids: list[str], times: list[datetime]) -> list[str]:
+    """:func:`observation_id` of each site and time (a block of records; times repeat)."""
+    stamps = {moment: _utc_stamp(moment) for moment in set(times)}
+    return list(map("{}@{}".format, site_ids, map(stamps.__getitem__, times)))
 
 
 @lru_cache(maxsize=4096)
@@ -63,9 +70,9 @@ def observation_row(source: str, record: Canonical) -> dict[str, Any]:
     return row
 
 
-def update_latest_state(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> None:
+def update_latest_state(conn: Connection, entity: str, rows: StoredRows) -> None:
     """Move each site's state forward to its newest observation; older ones never overwrite."""
-    if entity != "observation" or not rows:
+    if entity != "observation" or not len(rows):
         return
     states = [
         {
@@ -114,7 +121,7 @@ def parking_stores() -> list[EntityStore]:
 def after_store(stale_after: float) -> AfterStore:
     """The pilot's hook after each stored batch: keep latest states (and zones) current."""
 
-    def hook(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> None:
+    def hook(conn: Connection, entity: str, rows: StoredRows) -> None:
         if entity == "observation":
             update_latest_state(conn, entity, rows)
         elif entity == "bay_observation":

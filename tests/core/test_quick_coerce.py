@@ -182,3 +182,48 @@ def test_every_pilot_validates_its_demo_records_alike_with_and_without_the_quick
                     full_record, CONTEXTS[0]
                 )
                 assert fast_record.derived == full_record.derived
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def test_whole_columns_coerce_as_each_value_does(registry: Registry) -> None:
+    """``Validator.coerce_columns`` (blocks) gives each value its quick coercer's result, marks
+    the records with a declined value or a missing required term, and leaves their values."""
+    values = [value for value in VALUES if _hashable(value)]  # blocks hold hashable values
+    checked = 0
+    for pilot in pilots(registry):
+        validator = Validator(pilot.handbook, pilot.rules, clock=lambda: NOW)
+        for entity in pilot.handbook.entities:
+            plan = validator._plans[entity.id]
+            columns = {
+                term.id: [values[(offset + index) % len(values)] for offset in range(len(values))]
+                for index, term in enumerate(entity.terms)
+            }
+            columns["not_a_term"] = list(range(len(values)))
+            for context in CONTEXTS:
+                coerced, passed = validator.coerce_columns(entity.id, columns, context, NOW)
+                assert coerced["not_a_term"] is columns["not_a_term"]
+                for row in range(len(values)):
+                    expected_pass = True
+                    for term in entity.terms:
+                        value = columns[term.id][row]
+                        if value is None:
+                            assert coerced[term.id][row] is None
+                            expected_pass = expected_pass and not term.required
+                            continue
+                        try:
+                            result = plan.quick[term.id](value, context, NOW)
+                        except Declined:
+                            expected_pass = False
+                            assert coerced[term.id][row] is value
+                            continue
+                        assert same(coerced[term.id][row], result), (term.id, value)
+                    assert passed[row] is expected_pass, (entity.id, row)
+                    checked += 1
+    assert checked > 500

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -29,12 +29,19 @@ from typing import Any, BinaryIO, Literal
 from lxml import etree
 
 from core.ingest.envelope import DeferredText
+from pilots.parking.formats import datex2_split
+from pilots.parking.formats.datex2_regular import (
+    FIELDS,
+    RegularPiece,
+    decoded,
+    regular_reader,
+)
 from pilots.parking.formats.datex2_split import (
-    SPLIT_ABOVE,
     SplitFailed,
     SplitPlan,
-    parsed_pieces,
+    parse_piece,
     plan_split,
+    read_pieces,
 )
 
 _CHUNK = 64 * 1024
@@ -122,7 +129,9 @@ def looks_like_datex2(head: bytes) -> bool:
     return b"d2LogicalModel" in match.group() or b"datex2.eu/schema" in head
 
 
-def iter_datex2(stream: BinaryIO, split_above: int = SPLIT_ABOVE) -> Iterator[DatexItem]:
+def iter_datex2(
+    stream: BinaryIO, split_above: int | None = None, *, blocks: bool = False
+) -> Iterator[DatexItem | DatexBlock]:
     """Yield the records of a DATEX II parking table or status publication, lazily.
 
     The head is checked now, so an empty stream, non-XML or a non-parking DATEX II document
@@ -131,14 +140,16 @@ def iter_datex2(stream: BinaryIO, split_above: int = SPLIT_ABOVE) -> Iterator[Da
 
     A seekable status file of at least ``split_above`` bytes is parsed in pieces on a second
     thread (:mod:`.datex2_split`); the records, their order and every error are the same.
+    With ``blocks``, pieces of plain records come as :class:`DatexBlock` objects (columns).
     """
     start = stream.tell() if stream.seekable() else None
     head, version, parking_known = _sniff(stream)
-    if start is not None and _size(stream) >= split_above:
+    threshold = datex2_split.SPLIT_ABOVE if split_above is None else split_above
+    if start is not None and _size(stream) >= threshold:
         head_bytes = b"".join(head)
         plan = plan_split(head_bytes, _PARSER_OPTIONS)
         if plan is not None:
-            return _split_items(plan, head_bytes, stream, start, version)
+            return _split_items(plan, head_bytes, stream, start, version, blocks)
     return _items(_Replay(head, stream), version, parking_known)
 
 
@@ -151,15 +162,32 @@ def _size(stream: BinaryIO) -> int:
 
 
 def _split_items(
-    plan: SplitPlan, head: bytes, stream: BinaryIO, start: int, version: int
-) -> Iterator[DatexItem]:
+    plan: SplitPlan, head: bytes, stream: BinaryIO, start: int, version: int, blocks: bool
+) -> Iterator[DatexItem | DatexBlock]:
     """The records of a file parsed in pieces; on any doubt, the sequential reader's, from
-    the first record not yielded yet (it then also reports the damage where it is)."""
+    the first record not yielded yet (it then also reports the damage where it is).
+
+    With ``blocks``, a piece of plain records (:mod:`.datex2_regular`) comes as one
+    :class:`DatexBlock` instead of one item per record.
+    """
     position = 0
+    regular = regular_reader(plan) if blocks else None
+
+    def read(piece: bytes, last: bool) -> Any:
+        found = regular(piece, last) if regular is not None else None
+        return found if found is not None else parse_piece(plan, piece, last, _PARSER_OPTIONS)
+
     try:
         times, published = _head_times(plan)
-        pieces = parsed_pieces(plan, head[len(plan.head) :], stream, _PARSER_OPTIONS)
-        for root in pieces:
+        for piece in read_pieces(plan, head[len(plan.head) :], stream, read):
+            root = piece
+            if isinstance(piece, RegularPiece):
+                block = _block(piece, plan, published, position, version)
+                if block is not None:
+                    position += len(block)
+                    yield block
+                    continue
+                root = parse_piece(plan, piece.data, piece.last, _PARSER_OPTIONS)
             for element in _piece_records(root, plan, times):
                 position += 1
                 values, problems = _observation(element, published)
@@ -172,6 +200,96 @@ def _split_items(
         for item in _items(_Replay(head_chunks, stream), version, parking_known):
             if item.position > position:
                 yield item
+
+
+@dataclass
+class DatexBlock:
+    """The status records of one plain piece, their values as columns (canonical names).
+
+    ``columns`` hold what :func:`_observation` would map each record to (None: absent);
+    ``declined`` marks records whose values need it after all (an unusual enumeration value,
+    an empty element): :meth:`item` parses one record alone and maps it the usual way.
+    """
+
+    first: int  # position of the first record in the file
+    columns: dict[str, list[Any]]
+    declined: list[bool]
+    piece: RegularPiece
+    plan: SplitPlan
+    published: Any
+    version: int
+
+    def __len__(self) -> int:
+        return len(self.declined)
+
+    def item(self, index: int) -> DatexItem:
+        """Record ``index`` parsed by lxml and mapped like any other (for checks, quarantine)."""
+        document = self.plan.head + self.piece.record_bytes(index) + self.plan.closers
+        try:
+            root = etree.fromstring(document, etree.XMLParser(**_PARSER_OPTIONS))
+        except etree.XMLSyntaxError as error:  # the plain form is well-formed: not expected
+            position = self.first + index + 1
+            raise DatexFormatError(f"malformed XML in record {position}: {error}") from None
+        element = next(root.iter("{*}parkingRecordStatus"))
+        values, problems = _observation(element, self.published)
+        return DatexItem(
+            self.first + index + 1, "observation", values, _deferred(element), problems,
+            self.version,
+        )
+
+
+#: Marks a value the plain reading leaves to :func:`_observation` (the record is declined).
+_DECLINE = object()
+
+
+def _block(
+    piece: RegularPiece, plan: SplitPlan, published: Any, first: int, version: int
+) -> DatexBlock | None:
+    """The block of a plain piece, or None when a captured value is not valid UTF-8 or XML
+    text (the caller then parses the piece)."""
+    columns: dict[str, list[Any]] = {}
+    declined = [False] * len(piece.values)
+    for name, found in zip(FIELDS, zip(*piece.values, strict=True), strict=True):
+        term, read = _PLAIN[name]
+        distinct = set(found)
+        if distinct == {None}:  # an element no record of the piece has
+            columns[term] = [None] * len(found)
+            continue
+        try:
+            table = {raw: read(decoded(raw)) for raw in distinct}
+        except UnicodeDecodeError:
+            return None
+        converted = list(map(table.__getitem__, found))
+        if any(value is _DECLINE for value in table.values()):
+            for index, value in enumerate(converted):
+                if value is _DECLINE:
+                    declined[index] = True
+                    converted[index] = None
+        columns[term] = converted
+    if published is not None:
+        times = columns["observed_at"]
+        columns["observed_at"] = [published if t is None else t for t in times]
+    return DatexBlock(first, columns, declined, piece, plan, published, version)
+
+
+def _plain(read: Callable[[str], Any]) -> Callable[[str | None], Any]:
+    """A reader of plain text that declines a present element it maps to nothing."""
+
+    def plain(text: str | None) -> Any:
+        if text is None:
+            return None
+        value = read(text)
+        return _DECLINE if value is None else value
+
+    return plain
+
+
+def _site_id(text: str) -> str | None:
+    return text.strip() or None
+
+
+def _enumerated(table: dict[str, str]) -> Callable[[str], str | None]:
+    return table.get
 
 
 def _head_times(plan: SplitPlan) -> tuple[int, Any]:
@@ -511,3 +629,16 @@ _STATUS_TERMS: dict[str, tuple[str, Any]] = {
     "parkingSiteOpeningStatus": ("opening_status", _OPENING),
 }
 _STATUS_BY_TAG: dict[Any, tuple[str, Any]] = {}
+
+# Each captured field's canonical term and plain reading, by :data:`datex2_regular.FIELDS` name:
+# the readers of :data:`_STATUS_TERMS`, declining what only :func:`_observation` handles.
+_PLAIN: dict[str, tuple[str, Callable[[str | None], Any]]] = {
+    "site": ("site", _plain(_site_id)),
+    "time": ("observed_at", _plain(_time)),
+    "vacant": ("vacant", _plain(_int)),
+    "occupied": ("occupied", _plain(_int)),
+    "percent": ("occupancy", _plain(_float)),
+    "trend": ("trend", _plain(_text)),
+    "status": ("status", _plain(_enumerated(_STATUS))),
+    "opening": ("opening_status", _plain(_enumerated(_OPENING))),
+}

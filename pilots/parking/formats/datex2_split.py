@@ -3,10 +3,10 @@
 Why: a 100k-record status file spends about a third of its ingestion in libxml2. libxml2
 releases the GIL while it parses a complete document held in memory, but not while a pull
 parser is fed, so the streaming reader keeps one core busy with parsing that the checks and the
-writer then wait for. Here the file is cut at record end tags into pieces of a few MB; each
-piece becomes a small document again (the original head up to the first record, the piece,
-then end tags for the elements the head left open) that a worker thread parses while the
-caller maps the previous one.
+writer then wait for. Here the file is cut at record end tags into pieces of a few MB that a
+worker thread reads while the caller checks the previous one: a piece of plain records by one
+pattern (:mod:`.datex2_regular`), any other piece as a small document again (the original
+head up to the first record, the piece, then end tags for the elements the head left open).
 
 Cutting bytes at a tag is only safe when it is a real end tag, so nothing here is trusted:
 each piece must parse as well-formed XML (a cut inside a comment, CDATA section or processing
@@ -19,10 +19,10 @@ falls back to the sequential reader, which then also reports the damage with its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any, BinaryIO
+from dataclasses import dataclass, field, replace
+from typing import Any, BinaryIO, TypeVar
 
 from lxml import etree
 
@@ -30,6 +30,8 @@ from lxml import etree
 SPLIT_ABOVE = 4 * 1024 * 1024
 #: Bytes per piece: large enough that re-parsing the head is noise, small enough to overlap.
 PIECE_SIZE = 2 * 1024 * 1024
+
+Piece = TypeVar("Piece")
 
 _RECORD_START = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)parkingRecordStatus[\s>/]")
 
@@ -47,6 +49,16 @@ class SplitPlan:
     end_tag: bytes  # the records' end tag as the file spells it
     depth: int  # how many elements enclose a record
     head_root: Any  # the head closed by ``closers``, parsed (what it says applies to all pieces)
+    prefix: bytes = b""  # the records' namespace prefix as written, with its colon ("prk:")
+    namespaces: dict[str | None, str] = field(default_factory=dict)  # in scope at the records
+
+    @property
+    def parent(self) -> Any:
+        """The records' parent element in ``head_root`` (the innermost element left open)."""
+        element = self.head_root
+        for _ in range(self.depth - 1):
+            element = element[-1]
+        return element
 
 
 def plan_split(head: bytes, parser_options: dict[str, Any]) -> SplitPlan | None:
@@ -72,7 +84,8 @@ def plan_split(head: bytes, parser_options: dict[str, Any]) -> SplitPlan | None:
     if next(root.iter("{*}parkingRecordStatus", "{*}parkingRecord"), None) is not None:
         return None
     end_tag = b"</" + match.group(1) + b"parkingRecordStatus>"
-    return SplitPlan(prefix, closers, end_tag, len(open_names), root)
+    plan = SplitPlan(prefix, closers, end_tag, len(open_names), root, match.group(1))
+    return replace(plan, namespaces=dict(plan.parent.nsmap))
 
 
 def _open_elements(prefix: bytes, parser_options: dict[str, Any]) -> list[bytes]:
@@ -94,19 +107,20 @@ def _open_elements(prefix: bytes, parser_options: dict[str, Any]) -> list[bytes]
     return stack
 
 
-def parsed_pieces(
-    plan: SplitPlan, rest: bytes, stream: BinaryIO, parser_options: dict[str, Any]
-) -> Iterator[Any]:
-    """The root of each piece's document, in file order, parsed one piece ahead on a thread.
+def read_pieces(
+    plan: SplitPlan, rest: bytes, stream: BinaryIO, read: Callable[[bytes, bool], Piece]
+) -> Iterator[Piece]:
+    """Each piece as ``read(piece, last)`` makes it, in file order, one piece ahead on a thread.
 
-    ``rest`` is what was read after the head; the remainder comes from ``stream``. Raises
-    SplitFailed at the first piece that does not parse.
+    ``rest`` is what was read after the head; the remainder comes from ``stream``. A piece is
+    the file's bytes from one record start to just after a record end tag (the last piece runs
+    to the end of the file); :func:`parse_piece` turns one into a parsed document.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="datex2-parse") as pool:
-        pending: list[Future[Any]] = []
+        pending: list[Future[Piece]] = []
         try:
-            for document in _documents(plan, rest, stream):
-                pending.append(pool.submit(_parse, document, parser_options))
+            for piece, last in _pieces(plan, rest, stream):
+                pending.append(pool.submit(read, piece, last))
                 if len(pending) > 1:
                     yield pending.pop(0).result()
             while pending:
@@ -116,15 +130,20 @@ def parsed_pieces(
                 future.cancel()
 
 
-def _parse(document: bytes, parser_options: dict[str, Any]) -> Any:
+def parse_piece(
+    plan: SplitPlan, piece: bytes, last: bool, parser_options: dict[str, Any]
+) -> Any:
+    """The root of the piece made a document again: the head, the piece, the head's end tags
+    (the last piece brings the file's own). Raises SplitFailed when it does not parse."""
+    document = plan.head + piece + (b"" if last else plan.closers)
     try:  # a parser per call: lxml frees the GIL only for a parser used by one thread
         return etree.fromstring(document, etree.XMLParser(**parser_options))
     except etree.XMLSyntaxError as error:
         raise SplitFailed(str(error)) from None
 
 
-def _documents(plan: SplitPlan, rest: bytes, stream: BinaryIO) -> Iterator[bytes]:
-    """Pieces cut after a record end tag, each wrapped into a document; the last is the tail."""
+def _pieces(plan: SplitPlan, rest: bytes, stream: BinaryIO) -> Iterator[tuple[bytes, bool]]:
+    """Pieces cut after a record end tag, and whether it is the last (the file's tail)."""
     buffer = rest
     while True:
         block = stream.read(PIECE_SIZE)
@@ -137,6 +156,6 @@ def _documents(plan: SplitPlan, rest: bytes, stream: BinaryIO) -> Iterator[bytes
         if cut < 0:
             continue
         cut += len(plan.end_tag)
-        yield plan.head + buffer[:cut] + plan.closers
+        yield buffer[:cut], False
         buffer = buffer[cut:]
-    yield plan.head + buffer  # the file's own end tags close this one
+    yield buffer, True
