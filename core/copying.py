@@ -91,7 +91,7 @@ def encode_rows(conn: Connection, table: sa.Table, rows: RowColumns) -> RowColum
     for name, kind in zip(names, types, strict=True):
         if kind == "jsonb" and name in held:
             held[name] = _jsonb_wire(held[name])
-    wire_types = ["bytea" if kind == "jsonb" else kind for kind in types]
+    wire_types = ["text" if kind == "jsonb" else kind for kind in types]
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     buffer = io.BytesIO()
     with Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy:
@@ -104,22 +104,23 @@ def encode_rows(conn: Connection, table: sa.Table, rows: RowColumns) -> RowColum
     return replace(rows, copy_data=data[len(_BINARY_HEADER) : -len(_BINARY_TRAILER)])
 
 
-def _jsonb_wire(values: list[Any]) -> list[bytes | None]:
+def _jsonb_wire(values: list[Any]) -> list[str | None]:
     """JSON values in jsonb's binary wire form: a version byte (1), then the JSON text.
 
-    Sent as they are (as if bytea, whose binary form is the raw bytes), they reach the jsonb
-    column exactly as psycopg's jsonb dumper would send them, without a Python call per row:
-    each distinct value object is encoded once (a block repeats the same few lists).
+    Written as text (whose binary form is its UTF-8 bytes, and U+0001 is the byte 1), they
+    reach the jsonb column exactly as psycopg's jsonb dumper would send them, but through
+    psycopg's C text dumper instead of a Python call per row; each distinct value object is
+    encoded once (a block repeats the same few lists).
     """
-    encoded: dict[int, bytes] = {}
-    wire: list[bytes | None] = []
+    encoded: dict[int, str] = {}
+    wire: list[str | None] = []
     for value in values:
         if value is None:
             wire.append(None)
             continue
         found = encoded.get(id(value))
         if found is None:
-            found = encoded[id(value)] = b"\x01" + json_text(value).encode()
+            found = encoded[id(value)] = "\x01" + json_text(value)
         wire.append(found)
     return wire
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import Engine
 
 from core.errors import UnreadableInput
 from core.ingest.files import FileJob, choose_adapter, process_file
-from core.ingest.pipeline import IngestSummary
+from core.ingest.pipeline import Checked, IngestSummary, Pipeline
 from core.pilot import Pilot
 from tests.conftest import FIXTURES
 
@@ -150,3 +151,32 @@ def test_dry_run_writes_nothing(parking: Pilot, engine: Engine) -> None:
     )
     assert summary.valid == 2
     assert rows(engine, "SELECT count(*) AS n FROM parking_site") == [{"n": 0}]
+
+
+def test_batches_checked_while_the_writer_is_busy_are_written_together(
+    parking: Pilot, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Group commit: a slow database gets fewer, larger transactions, nothing else changes."""
+    ingest(parking, engine, "sites-wgs84.csv")
+    lines = ["site,observed_at,vacant"] + [
+        f"P-ZUID,2026-11-20T{hour:02d}:{minute:02d}:00+01:00,{minute}"
+        for hour in range(3) for minute in range(60)
+    ]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    written: list[int] = []
+    write = Pipeline.write
+
+    def slow_write(self: Pipeline, checked: Checked, notices: Any = None) -> Any:
+        time.sleep(0.05)  # the database is the bottleneck
+        written.append(checked.size)
+        return write(self, checked, notices)
+
+    monkeypatch.setattr(Pipeline, "write", slow_write)
+    adapter = choose_adapter(parking, path, None)
+    summary = process_file(
+        parking, adapter, FileJob(path, "lab"), engine, dry_run=False, batch_size=10
+    )
+    assert summary.counts.inserted == summary.valid == 180
+    assert sum(written) == 180 and len(written) < 18 and max(written) > 10
+    assert len(rows(engine, "SELECT id FROM parking_observation")) == 180

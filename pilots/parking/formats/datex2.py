@@ -248,8 +248,8 @@ def _block(
     """The block of a plain piece, or None when a captured value is not valid UTF-8 or XML
     text (the caller then parses the piece)."""
     columns: dict[str, list[Any]] = {}
-    declined = [False] * len(piece.values)
-    for name, found in zip(FIELDS, zip(*piece.values, strict=True), strict=True):
+    declined = [False] * len(piece)
+    for name, found in zip(FIELDS, piece.columns, strict=True):
         term, read = _PLAIN[name]
         distinct = set(found)
         if distinct == {None}:  # an element no record of the piece has

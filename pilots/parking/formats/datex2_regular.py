@@ -38,18 +38,25 @@ FIELDS = ("site", "time", "vacant", "occupied", "percent", "trend", "status", "o
 _UTF8_DECLARATION = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=["']([\w.-]+)["']""")
 
 
-@dataclass(frozen=True)
+@dataclass
 class RegularPiece:
-    """The records of one piece read by the pattern: their captured bytes and where each is."""
+    """The records of one piece read by the pattern: their captured bytes, field by field."""
 
     data: bytes
     last: bool  # the file's last piece (it ends with the file's own end tags)
-    starts: list[int]  # where each record starts in ``data``
-    ends: list[int]  # and where it ends (after the whitespace that follows it)
-    values: list[tuple[bytes | None, ...]]  # one tuple per record, in :data:`FIELDS` order
+    columns: list[list[bytes | None]]  # per field of :data:`FIELDS`, one value per record
+    pattern: re.Pattern[bytes]
+    _spans: list[tuple[int, int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
 
     def record_bytes(self, index: int) -> bytes:
-        return self.data[self.starts[index] : self.ends[index]]
+        """Record ``index`` as it is in the file (found again when first asked: rarely)."""
+        if self._spans is None:
+            self._spans = [match.span() for match in self.pattern.finditer(self.data)]
+        start, end = self._spans[index]
+        return self.data[start:end]
 
 
 def regular_reader(plan: SplitPlan) -> Callable[[bytes, bool], RegularPiece | None] | None:
@@ -63,20 +70,18 @@ def regular_reader(plan: SplitPlan) -> Callable[[bytes, bool], RegularPiece | No
     tail = re.compile(_tail_pattern(plan.closers))
 
     def read(piece: bytes, last: bool) -> RegularPiece | None:
-        starts: list[int] = []
-        ends: list[int] = []
-        values: list[tuple[bytes | None, ...]] = []
-        position = len(piece) - len(piece.lstrip(b" \t\n\r"))
-        for match in record.finditer(piece, position):
-            if match.start() != position:
-                return None
-            starts.append(position)
-            position = match.end()
-            ends.append(position)
-            values.append(match.groups())
-        if position != len(piece) and not (last and tail.fullmatch(piece, position)):
+        # split() hands back what lies between the records and each record's groups: the
+        # piece is plain when nothing but whitespace (before the first) and, in the last
+        # piece, the end tags (after the last) lie outside the records.
+        parts = record.split(piece)
+        width = len(FIELDS) + 1
+        if len(parts) < width or parts[0].strip(b" \t\n\r") or any(parts[width:-1:width]):
             return None
-        return RegularPiece(piece, last, starts, ends, values) if values else None
+        end = parts[-1]
+        if end and not (last and tail.fullmatch(end)):
+            return None
+        columns = [parts[field::width] for field in range(1, width)]
+        return RegularPiece(piece, last, columns, record)
 
     return read
 
@@ -137,9 +142,8 @@ def _record_pattern(prefix: bytes, xsi: bool) -> bytes:
 def _tail_pattern(closers: bytes) -> bytes:
     """The end of the file after the last record: the head's end tags, whitespace between."""
     names = re.findall(rb"</([^>]+)>", closers)
-    return b"".join(_WS + rb"*+</" + re.escape(name) + _WS + rb"*+>" for name in names) + _WS + (
-        rb"*+"
-    )
+    closing = b"".join(_WS + rb"*+</" + re.escape(name) + _WS + rb"*+>" for name in names)
+    return closing + _WS + rb"*+"
 
 
 def decoded(value: bytes | None) -> Any:

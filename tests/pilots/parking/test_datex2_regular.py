@@ -210,3 +210,11 @@ def test_v2_records_in_the_default_namespace_are_plain() -> None:
     many = data[:start] + data[start:end] * (MANY // 2) + data[end:]
     blocks = assert_same_with_blocks(many)
     assert len(blocks) > 10
+
+
+def test_records_with_an_undeclared_prefix_are_left_to_the_parser() -> None:
+    data = status(records(MANY).replace("prk:", "p:"))
+    expected, expected_error = read(data, SEQUENTIAL)
+    found, blocks, error = read_blocks(data)
+    assert not blocks and error == expected_error
+    assert [comparable(item) for item in found] == [comparable(item) for item in expected]
