@@ -235,12 +235,20 @@ class Pipeline:
         return checked
 
     def _lane_outcome(self, block: RecordBlock, context: ReadContext) -> LaneOutcome | None:
-        """The lane's verdict on a block, or None when blocks of its entity have no lane (a
-        pilot without one, records screened for personal data, quick checks switched off)."""
+        """The lane's verdict on a block, or None when its records go one by one: a pilot
+        without a lane for the entity, records screened for personal data, quick checks
+        switched off, an entity with several references, or one that others refer to (the
+        per-record path remembers those for the records after them)."""
         lane = self.pilot.lanes.get(block.entity)
         references = self._references.get(block.entity, [])
         validator = self.pilot.validator
-        if lane is None or self._screen is not None or not validator.quick or len(references) > 1:
+        if (
+            lane is None
+            or self._screen is not None
+            or not validator.quick
+            or len(references) > 1
+            or block.entity in self._referenced
+        ):
             return None
         columns, candidates = validator.coerce_columns(
             block.entity, block.columns, context, validator.clock()
@@ -250,8 +258,9 @@ class Pipeline:
                 candidates[index] = False
         referenced: dict[str, list[Any]] = {}
         if references:
+            natives = columns.get(references[0].id, [None] * len(block))
             referenced = self._referenced_columns(
-                references[0], columns[references[0].id], candidates, context.source
+                references[0], natives, candidates, context.source
             )
         outcome = lane(columns, referenced, candidates, context.source)
         if self.engine is None or self.dry_run or not len(outcome.rows):
