@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
+from core.ingest.blocks import LaneOutcome
 from core.pilot import Pilot, Registry, load_registry
 from core.runtime import open_database
 from core.settings import DatabaseSettings
@@ -34,6 +36,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     else:
         with postgis_database() as url:
             yield url
+
+
+@pytest.fixture
+def lane_takes(parking: Pilot, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many records the parking observation lane accepts, call by call (a spy on it)."""
+    taken: list[int] = []
+    lane = parking.lanes["observation"]
+
+    def spy(*args: Any) -> LaneOutcome:
+        found = lane(*args)
+        taken.append(sum(found.accepted))
+        return found
+
+    monkeypatch.setitem(parking.lanes, "observation", spy)  # type: ignore[arg-type]
+    return taken
 
 
 @pytest.fixture

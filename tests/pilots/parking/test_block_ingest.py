@@ -22,7 +22,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from core.ingest.blocks import LaneOutcome
 from core.ingest.files import FileJob, process_file
 from core.ingest.pipeline import IngestSummary
 from core.pilot import Pilot, Registry
@@ -192,21 +191,14 @@ def test_blocks_store_and_report_what_records_do(
     parking: Pilot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    lane_takes: list[int],
 ) -> None:
     monkeypatch.setattr(datex2_split, "PIECE_SIZE", 4096)
     paths = (tmp_path / "table.xml", tmp_path / "status.xml")
     paths[0].write_text(table_xml(), encoding="utf-8")
     paths[1].write_text(status_xml(), encoding="utf-8")
     assert paths[1].stat().st_size > 3 * 64 * 1024  # beyond the first read, many pieces
-    accepted: list[int] = []
-    lane = parking.lanes["observation"]
-
-    def spy(*args: Any) -> LaneOutcome:
-        found = lane(*args)
-        accepted.append(sum(found.accepted))
-        return found
-
-    monkeypatch.setitem(parking.lanes, "observation", spy)  # type: ignore[arg-type]
+    accepted = lane_takes
     in_blocks, by_record = two_engines
     first = ingest(parking, in_blocks, paths, monkeypatch, blocks=True)
     taken_by_lane = sum(accepted)
