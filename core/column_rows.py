@@ -42,17 +42,22 @@ class RowColumns:
 
     def newest(self, key: str, time: str) -> list[dict[str, Any]]:
         """Per value of ``key``, the row with the latest ``time`` (the first of equals)."""
-        latest: dict[Any, int] = {}
-        times = self.columns[time]
-        for index, (group, moment) in enumerate(zip(self.columns[key], times, strict=True)):
-            current = latest.get(group)
-            if current is None or moment > times[current]:
-                latest[group] = index
-        return [self.row(index) for index in latest.values()]
+        return [self.row(index) for index in latest_indices(self.columns[key], self.columns[time])]
 
     def distinct(self, name: str) -> bool:
         """Whether no two rows share a value of column ``name`` (their id, say)."""
         return len(set(self.columns[name])) == self.length
+
+
+def latest_indices(groups: Sequence[Any], times: Sequence[Any]) -> list[int]:
+    """Per distinct group (in order of first appearance), the index of its latest time; the
+    first of equal times wins."""
+    latest: dict[Any, int] = {}
+    for index, (group, moment) in enumerate(zip(groups, times, strict=True)):
+        current = latest.get(group)
+        if current is None or moment > times[current]:
+            latest[group] = index
+    return list(latest.values())
 
 
 def joined(parts: Sequence[RowColumns]) -> RowColumns:

@@ -54,8 +54,7 @@ def copy_rows(
             if isinstance(rows, RowColumns) and rows.copy_data is not None:
                 copy.write(_BINARY_HEADER + rows.copy_data + _BINARY_TRAILER)
             elif isinstance(rows, RowColumns):
-                for row_values in rows.tuples(columns):
-                    copy.write_row(row_values)
+                _write_columns(copy, table, types, rows)
             else:
                 for row in rows:
                     copy.write_row(list(map(row.get, columns)))
@@ -86,22 +85,26 @@ def encode_rows(conn: Connection, table: sa.Table, rows: RowColumns) -> RowColum
     types = binary_types(table) if conn.dialect.name == "postgresql" else None
     if types is None:
         return rows
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    buffer = io.BytesIO()
+    with Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy:
+        _write_columns(copy, table, types, rows)
+    data = buffer.getvalue()
+    if not (data.startswith(_BINARY_HEADER) and data.endswith(_BINARY_TRAILER)):
+        return rows  # not the format this module knows: the writer formats them itself
+    return replace(rows, copy_data=data[len(_BINARY_HEADER) : -len(_BINARY_TRAILER)])
+
+
+def _write_columns(copy: Copy, table: sa.Table, types: list[str], rows: RowColumns) -> None:
+    """Rows held as columns into a binary COPY of ``table`` (``types``: its binary types)."""
     names = [column.name for column in table.columns]
     held = dict(rows.columns)
     for name, kind in zip(names, types, strict=True):
         if kind == "jsonb" and name in held:
             held[name] = _jsonb_wire(held[name])
-    wire_types = ["text" if kind == "jsonb" else kind for kind in types]
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    buffer = io.BytesIO()
-    with Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy:
-        copy.set_types(wire_types)
-        for row_values in RowColumns(held, rows.length).tuples(names):
-            copy.write_row(row_values)
-    data = buffer.getvalue()
-    if not (data.startswith(_BINARY_HEADER) and data.endswith(_BINARY_TRAILER)):
-        return rows  # not the format this module knows: the writer formats them itself
-    return replace(rows, copy_data=data[len(_BINARY_HEADER) : -len(_BINARY_TRAILER)])
+    copy.set_types(["text" if kind == "jsonb" else kind for kind in types])
+    for row_values in RowColumns(held, rows.length).tuples(names):
+        copy.write_row(row_values)
 
 
 def _jsonb_wire(values: list[Any]) -> list[str | None]:

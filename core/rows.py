@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from core.column_rows import RowColumns
+from core.column_rows import RowColumns, latest_indices
 from core.ingest.envelope import Canonical, stable_id
 
 
@@ -40,9 +40,6 @@ def newest(
     """Per value of ``key``, the row with the latest ``time``."""
     if isinstance(rows, RowColumns):
         return rows.newest(key, time)
-    latest: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        current = latest.get(row[key])
-        if current is None or row[time] > current[time]:
-            latest[row[key]] = row
-    return list(latest.values())
+    listed = list(rows)
+    groups, times = [row[key] for row in listed], [row[time] for row in listed]
+    return [listed[index] for index in latest_indices(groups, times)]

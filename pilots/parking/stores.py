@@ -29,15 +29,19 @@ def site_row(source: str, record: Canonical) -> dict[str, Any]:
     return {**located_row(source, record, SITE_ATTRIBUTES), "derived": sorted(record.derived)}
 
 
+#: The one spelling of an observation id, from the site id and the time's UTC stamp.
+_OBSERVATION_ID = "{}@{}".format
+
+
 def observation_id(site_id: str, observed_at: datetime) -> str:
     """``{site}@{UTC time to the second}``, e.g. ``gent:P01@20250101T120000Z``."""
-    return f"{site_id}@{_utc_stamp(observed_at)}"
+    return _OBSERVATION_ID(site_id, _utc_stamp(observed_at))
 
 
 def observation_ids(site_ids: list[str], times: list[datetime]) -> list[str]:
     """:func:`observation_id` of each site and time (a block of records; times repeat)."""
     stamps = {moment: _utc_stamp(moment) for moment in set(times)}
-    return list(map("{}@{}".format, site_ids, map(stamps.__getitem__, times)))
+    return list(map(_OBSERVATION_ID, site_ids, map(stamps.__getitem__, times)))
 
 
 @lru_cache(maxsize=4096)

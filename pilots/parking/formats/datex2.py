@@ -224,17 +224,15 @@ class DatexBlock:
 
     def item(self, index: int) -> DatexItem:
         """Record ``index`` parsed by lxml and mapped like any other (for checks, quarantine)."""
-        document = self.plan.head + self.piece.record_bytes(index) + self.plan.closers
-        try:
-            root = etree.fromstring(document, etree.XMLParser(**_PARSER_OPTIONS))
-        except etree.XMLSyntaxError as error:  # the plain form is well-formed: not expected
-            position = self.first + index + 1
+        position = self.first + index + 1
+        try:  # the record alone, as a piece of its own
+            root = parse_piece(self.plan, self.piece.record_bytes(index), False, _PARSER_OPTIONS)
+        except SplitFailed as error:  # the plain form is well-formed: not expected
             raise DatexFormatError(f"malformed XML in record {position}: {error}") from None
         element = next(root.iter("{*}parkingRecordStatus"))
         values, problems = _observation(element, self.published)
         return DatexItem(
-            self.first + index + 1, "observation", values, _deferred(element), problems,
-            self.version,
+            position, "observation", values, _deferred(element), problems, self.version
         )
 
 
@@ -282,14 +280,6 @@ def _plain(read: Callable[[str], Any]) -> Callable[[str | None], Any]:
         return _DECLINE if value is None else value
 
     return plain
-
-
-def _site_id(text: str) -> str | None:
-    return text.strip() or None
-
-
-def _enumerated(table: dict[str, str]) -> Callable[[str], str | None]:
-    return table.get
 
 
 def _head_times(plan: SplitPlan) -> tuple[int, Any]:
@@ -633,12 +623,12 @@ _STATUS_BY_TAG: dict[Any, tuple[str, Any]] = {}
 # Each captured field's canonical term and plain reading, by :data:`datex2_regular.FIELDS` name:
 # the readers of :data:`_STATUS_TERMS`, declining what only :func:`_observation` handles.
 _PLAIN: dict[str, tuple[str, Callable[[str | None], Any]]] = {
-    "site": ("site", _plain(_site_id)),
+    "site": ("site", _plain(_text)),
     "time": ("observed_at", _plain(_time)),
     "vacant": ("vacant", _plain(_int)),
     "occupied": ("occupied", _plain(_int)),
     "percent": ("occupancy", _plain(_float)),
     "trend": ("trend", _plain(_text)),
-    "status": ("status", _plain(_enumerated(_STATUS))),
-    "opening": ("opening_status", _plain(_enumerated(_OPENING))),
+    "status": ("status", _plain(_STATUS.get)),
+    "opening": ("opening_status", _plain(_OPENING.get)),
 }

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
 
 from lxml import etree
@@ -50,15 +50,15 @@ class SplitPlan:
     depth: int  # how many elements enclose a record
     head_root: Any  # the head closed by ``closers``, parsed (what it says applies to all pieces)
     prefix: bytes = b""  # the records' namespace prefix as written, with its colon ("prk:")
-    namespaces: dict[str | None, str] = field(default_factory=dict)  # in scope at the records
 
     @property
-    def parent(self) -> Any:
-        """The records' parent element in ``head_root`` (the innermost element left open)."""
-        element = self.head_root
+    def namespaces(self) -> dict[str | None, str]:
+        """The namespace prefixes in scope at the records (those of their parent element, the
+        innermost element the head leaves open)."""
+        parent = self.head_root
         for _ in range(self.depth - 1):
-            element = element[-1]
-        return element
+            parent = parent[-1]
+        return dict(parent.nsmap)
 
 
 def plan_split(head: bytes, parser_options: dict[str, Any]) -> SplitPlan | None:
@@ -84,8 +84,7 @@ def plan_split(head: bytes, parser_options: dict[str, Any]) -> SplitPlan | None:
     if next(root.iter("{*}parkingRecordStatus", "{*}parkingRecord"), None) is not None:
         return None
     end_tag = b"</" + match.group(1) + b"parkingRecordStatus>"
-    plan = SplitPlan(prefix, closers, end_tag, len(open_names), root, match.group(1))
-    return replace(plan, namespaces=dict(plan.parent.nsmap))
+    return SplitPlan(prefix, closers, end_tag, len(open_names), root, match.group(1))
 
 
 def _open_elements(prefix: bytes, parser_options: dict[str, Any]) -> list[bytes]:
